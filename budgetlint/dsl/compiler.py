@@ -1,0 +1,370 @@
+"""Compile AST expressions to Python closures once, checking names, arity and paths statically."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from decimal import Decimal
+from difflib import get_close_matches
+
+from budgetlint.dsl import ast
+from budgetlint.dsl.functions import BUILTINS, compile_pattern
+from budgetlint.dsl.schema_types import PathError, SchemaIndex, SType
+from budgetlint.dsl.values import (
+    RuleTypeError,
+    arith,
+    compare,
+    contains,
+    get_field,
+    kind,
+    truth,
+)
+
+Env = dict
+Fn = Callable[[Env], object]
+_ZERO = Decimal(0)
+
+
+@dataclass(frozen=True)
+class StaticError:
+    span: ast.Span
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.span}: {self.message}"
+
+
+class RuntimeRuleError(Exception):
+    """A type error while evaluating, tied to the expression that raised it."""
+
+    def __init__(self, span: ast.Span, message: str):
+        super().__init__(message)
+        self.span, self.message = span, message
+
+
+@dataclass
+class Scope:
+    names: dict[str, SType | None] = field(default_factory=dict)
+    element: SType | None = None  # inside a filter: the element being tested
+    in_filter: bool = False
+
+    def bind(self, name: str, stype: SType | None) -> Scope:
+        return Scope({**self.names, name: stype}, self.element, self.in_filter)
+
+
+@dataclass
+class Compiled:
+    fn: Fn
+    stype: SType | None = None
+
+
+def _guard(span: ast.Span, fn: Fn) -> Fn:
+    def guarded(env: Env):
+        try:
+            return fn(env)
+        except RuleTypeError as err:
+            raise RuntimeRuleError(span, str(err)) from None
+
+    return guarded
+
+
+class ExprCompiler:
+    """Turns expressions into closures; collects static errors instead of stopping at the first."""
+
+    def __init__(self, schema: SchemaIndex | None, defines: dict[str, ast.Define]):
+        self.schema = schema
+        self.defines = defines
+        self.errors: list[StaticError] = []
+        self._compiled_defs: dict[str, Fn] = {}
+        self._compiling: list[str] = []
+
+    def error(self, span: ast.Span, message: str) -> None:
+        self.errors.append(StaticError(span, message))
+
+    # --- definitions ---------------------------------------------------------------------
+    def define(self, name: str, span: ast.Span) -> Fn | None:
+        if name in self._compiled_defs:
+            return self._compiled_defs[name]
+        if name in self._compiling:
+            cycle = " → ".join([*self._compiling[self._compiling.index(name) :], name])
+            self.error(span, f"definitions may not call themselves (recursion: {cycle})")
+            return None
+        d = self.defines[name]
+        self._compiling.append(name)
+        scope = Scope({p: None for p in d.params})
+        body = self.expr(d.body, scope).fn
+        self._compiling.pop()
+        self._compiled_defs[name] = body
+        return body
+
+    # --- expressions ---------------------------------------------------------------------
+    def expr(self, node: ast.Node, scope: Scope) -> Compiled:
+        method = getattr(self, "_" + type(node).__name__.lower())
+        return method(node, scope)
+
+    def _literal(self, node: ast.Literal, scope: Scope) -> Compiled:
+        value = node.value
+        return Compiled(lambda env: value)
+
+    def _it(self, node: ast.It, scope: Scope) -> Compiled:
+        if not scope.in_filter:
+            self.error(node.span, "'it' only has a meaning inside a filter [ … ]")
+        return Compiled(lambda env: env.get("@"), scope.element)
+
+    def _name(self, node: ast.Name, scope: Scope) -> Compiled:
+        name = node.name
+        if name in scope.names:
+            return Compiled(lambda env: env[name], scope.names[name])
+        if scope.in_filter:
+            stype = self._field_type(scope.element, name, "a filtered element", node.span)
+            fn = _guard(node.span, lambda env: get_field(env.get("@"), name))
+            return Compiled(fn, stype)
+        if self.schema is None or name in self.schema.root_fields():
+            stype = self._field_type(
+                self.schema.root() if self.schema else None, name, "the document", node.span
+            )
+            return Compiled(lambda env: env["$"].get(name), stype)
+        candidates = [*scope.names, *self.schema.root_fields()]
+        near = get_close_matches(name, candidates, n=1)
+        hint = f"; did you mean '{near[0]}'?" if near else ""
+        self.error(node.span, f"unbound name '{name}'{hint}")
+        return Compiled(lambda env: None)
+
+    def _field_type(self, stype, name, where, span) -> SType | None:
+        if self.schema is None:
+            return None
+        try:
+            return self.schema.field(stype, name, where)
+        except PathError as err:
+            self.error(span, err.message)
+            return None
+
+    def _attr(self, node: ast.Attr, scope: Scope) -> Compiled:
+        base = self.expr(node.base, scope)
+        name = node.name
+        stype = self._field_type(base.stype, name, _describe_path(node.base), node.span)
+        base_fn = base.fn
+        return Compiled(_guard(node.span, lambda env: get_field(base_fn(env), name)), stype)
+
+    def _index(self, node: ast.Index, scope: Scope) -> Compiled:
+        base = self.expr(node.base, scope)
+        base_fn = base.fn
+        sel = node.selector
+        if isinstance(sel, ast.Literal) or (
+            isinstance(sel, ast.Neg) and isinstance(sel.operand, ast.Literal)
+        ):
+            raw = sel.value if isinstance(sel, ast.Literal) else -sel.operand.value
+            if not hasattr(raw, "as_integer_ratio") or isinstance(raw, bool | str):
+                self.error(sel.span, "an index must be a whole number")
+                return Compiled(lambda env: None)
+            i = int(raw)
+
+            def pick(env):
+                seq = base_fn(env)
+                if seq is None:
+                    return None
+                if not isinstance(seq, list):
+                    raise RuleTypeError(f"only a list can be indexed, got {kind(seq)}")
+                return seq[i] if -len(seq) <= i < len(seq) else None
+
+            return Compiled(_guard(node.span, pick), self.schema.element(base.stype) if self.schema else None)
+        element = self.schema.element(base.stype) if self.schema else None
+        test = self.expr(sel, Scope(scope.names, element, True)).fn
+
+        def keep(env):
+            seq = base_fn(env)
+            if seq is None:
+                return None
+            if not isinstance(seq, list):
+                raise RuleTypeError(f"only a list can be filtered, got {kind(seq)}")
+            out = []
+            for item in seq:
+                inner = {**env, "@": item}
+                if truth(test(inner), "a filter") is True:
+                    out.append(item)
+            return out
+
+        return Compiled(_guard(node.span, keep), base.stype)
+
+    def _call(self, node: ast.Call, scope: Scope) -> Compiled:
+        args = [self.expr(a, scope) for a in node.args]
+        fns = [a.fn for a in args]
+        if node.func in self.defines:
+            d = self.defines[node.func]
+            if len(args) != len(d.params):
+                self.error(
+                    node.span,
+                    f"{node.func}() takes {len(d.params)} argument(s), {len(args)} given",
+                )
+                return Compiled(lambda env: None)
+            body = self.define(node.func, node.span)
+            if body is None:
+                return Compiled(lambda env: None)
+            params = d.params
+
+            def call_def(env):
+                inner = {"$": env["$"]}
+                for p, f in zip(params, fns, strict=True):
+                    inner[p] = f(env)
+                return body(inner)
+
+            return Compiled(call_def)
+        builtin = BUILTINS.get(node.func)
+        if builtin is None:
+            near = get_close_matches(node.func, [*BUILTINS, *self.defines], n=1)
+            hint = f"; did you mean '{near[0]}'?" if near else ""
+            self.error(node.span, f"unknown function '{node.func}'{hint}")
+            return Compiled(lambda env: None)
+        n = len(args)
+        if n < builtin.min_args or (builtin.max_args is not None and n > builtin.max_args):
+            want = (
+                str(builtin.min_args)
+                if builtin.min_args == builtin.max_args
+                else f"{builtin.min_args} or more"
+                if builtin.max_args is None
+                else f"{builtin.min_args} to {builtin.max_args}"
+            )
+            self.error(node.span, f"{node.func}() takes {want} argument(s), {n} given")
+            return Compiled(lambda env: None)
+        impl = builtin.impl
+        if node.func == "matches":
+            pattern_node = node.args[1]
+            if not isinstance(pattern_node, ast.Literal) or not isinstance(pattern_node.value, str):
+                self.error(node.span, "matches() needs its pattern as a string literal")
+                return Compiled(lambda env: None)
+            try:
+                pattern = compile_pattern(pattern_node.value)
+            except ValueError as err:
+                self.error(pattern_node.span, str(err))
+                return Compiled(lambda env: None)
+            subject = fns[0]
+            return Compiled(_guard(node.span, lambda env: impl(subject(env), pattern)))
+        if n == 1:
+            only = fns[0]
+            return Compiled(_guard(node.span, lambda env: impl(only(env))))
+        return Compiled(_guard(node.span, lambda env: impl(*[f(env) for f in fns])))
+
+    def _listlit(self, node: ast.ListLit, scope: Scope) -> Compiled:
+        fns = [self.expr(i, scope).fn for i in node.items]
+        return Compiled(lambda env: [f(env) for f in fns])
+
+    def _comprehension(self, node: ast.Comprehension, scope: Scope) -> Compiled:
+        source = self.expr(node.source, scope)
+        element = self.schema.element(source.stype) if self.schema else None
+        inner = scope.bind(node.name, element)
+        make = self.expr(node.expr, inner).fn
+        test = self.expr(node.test, inner).fn if node.test is not None else None
+        source_fn, name = source.fn, node.name
+
+        def build(env):
+            seq = source_fn(env)
+            if seq is None:
+                return None
+            if not isinstance(seq, list | tuple | frozenset):
+                raise RuleTypeError(f"'for' in [ … ] needs a list, got {kind(seq)}")
+            out = []
+            for item in seq:
+                local = {**env, name: item}
+                if test is None or truth(test(local), "'if'") is True:
+                    out.append(make(local))
+            return out
+
+        return Compiled(_guard(node.span, build))
+
+    def _setlit(self, node: ast.SetLit, scope: Scope) -> Compiled:
+        fns = [self.expr(i, scope).fn for i in node.items]
+        if all(isinstance(i, ast.Literal) for i in node.items):
+            constant = frozenset(i.value for i in node.items)  # type: ignore[attr-defined]
+            return Compiled(lambda env: constant)
+        return Compiled(lambda env: frozenset(v for f in fns if (v := f(env)) is not None))
+
+    def _neg(self, node: ast.Neg, scope: Scope) -> Compiled:
+        inner = self.expr(node.operand, scope).fn
+        return Compiled(_guard(node.span, lambda env: arith("-", _ZERO, inner(env))))
+
+    def _not(self, node: ast.Not, scope: Scope) -> Compiled:
+        inner = self.expr(node.operand, scope).fn
+
+        def negate(env):
+            v = truth(inner(env), "'not'")
+            return None if v is None else not v
+
+        return Compiled(_guard(node.span, negate))
+
+    def _binop(self, node: ast.BinOp, scope: Scope) -> Compiled:
+        left, right, op = self.expr(node.left, scope).fn, self.expr(node.right, scope).fn, node.op
+        return Compiled(_guard(node.span, lambda env: arith(op, left(env), right(env))))
+
+    def _compare(self, node: ast.Compare, scope: Scope) -> Compiled:
+        left, right, op = self.expr(node.left, scope).fn, self.expr(node.right, scope).fn, node.op
+        if node.tolerance is None:
+            return Compiled(_guard(node.span, lambda env: compare(op, left(env), right(env))))
+        tol = self.expr(node.tolerance, scope).fn
+        return Compiled(_guard(node.span, lambda env: compare(op, left(env), right(env), tol(env))))
+
+    def _in(self, node: ast.In, scope: Scope) -> Compiled:
+        left, right, negate = (
+            self.expr(node.left, scope).fn,
+            self.expr(node.right, scope).fn,
+            node.negate,
+        )
+
+        def member(env):
+            v = contains(right(env), left(env))
+            return None if v is None else (not v if negate else v)
+
+        return Compiled(_guard(node.span, member))
+
+    def _and(self, node: ast.And, scope: Scope) -> Compiled:
+        left, right = self.expr(node.left, scope).fn, self.expr(node.right, scope).fn
+
+        def both(env):
+            a = truth(left(env), "'and'")
+            if a is False:
+                return False
+            b = truth(right(env), "'and'")
+            if b is False:
+                return False
+            return None if a is None or b is None else True
+
+        return Compiled(_guard(node.span, both))
+
+    def _or(self, node: ast.Or, scope: Scope) -> Compiled:
+        left, right = self.expr(node.left, scope).fn, self.expr(node.right, scope).fn
+
+        def either(env):
+            a = truth(left(env), "'or'")
+            if a is True:
+                return True
+            b = truth(right(env), "'or'")
+            if b is True:
+                return True
+            return None if a is None or b is None else False
+
+        return Compiled(_guard(node.span, either))
+
+    def _cond(self, node: ast.Cond, scope: Scope) -> Compiled:
+        test = self.expr(node.test, scope).fn
+        then = self.expr(node.then, scope)
+        other = self.expr(node.otherwise, scope)
+        then_fn, other_fn = then.fn, other.fn
+
+        def choose(env):
+            t = truth(test(env), "'if'")
+            if t is None:
+                return None
+            return then_fn(env) if t else other_fn(env)
+
+        return Compiled(_guard(node.span, choose), then.stype or other.stype)
+
+
+def _describe_path(node: ast.Node) -> str:
+    if isinstance(node, ast.Name):
+        return node.name
+    if isinstance(node, ast.Attr):
+        return f"{_describe_path(node.base)}.{node.name}"
+    if isinstance(node, ast.Index):
+        return f"{_describe_path(node.base)}[…]"
+    if isinstance(node, ast.Call):
+        return f"{node.func}(…)"
+    return "this value"

@@ -1,0 +1,326 @@
+"""Parse rule files (the Lark grammar) into frozen AST nodes, with author-friendly syntax errors."""
+
+from __future__ import annotations
+
+import re
+import textwrap
+from decimal import Decimal
+from functools import lru_cache
+
+from lark import Lark, Token, Transformer, v_args
+from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
+
+from budgetlint.dsl import ast
+from budgetlint.resources import grammar_path
+
+STATEMENT_KEYWORDS = (
+    "title", "title_en", "severity", "basis", "tags", "profiles", "doc",
+    "for", "let", "when", "assert", "at", "message",
+)  # fmt: skip
+
+_EXPECTED_WORDS = {
+    "NAME": "a name",
+    "STRING": 'a string in double quotes ("…")',
+    "NUMBER": "a number",
+    "RULE_ID": "a rule id such as PCT-002 (capital letters, digits and dashes)",
+    "SEVERITY": "a severity: error, warning or info",
+    "COMPOP": "a comparison (==, !=, <, <=, >, >=)",
+    "TOL": "a tolerance (± or +-)",
+    "ADDOP": "+ or -",
+    "MULOP": "* or /",
+    "LBRACE": "'{'",
+    "RBRACE": "'}'",
+    "LPAR": "'('",
+    "RPAR": "')'",
+    "LSQB": "'['",
+    "RSQB": "']'",
+    "COMMA": "','",
+    "DOT": "'.'",
+    "EQUAL": "'='",
+    "WORD": "a tag",
+    "$END": "the end of the file",
+}
+
+
+class RuleSyntaxError(Exception):
+    """A rule file that does not parse: file:line:col, the source line, a caret and a plain message."""
+
+    def __init__(self, file: str, line: int, column: int, message: str, source_line: str = ""):
+        self.file, self.line, self.column, self.message = file, line, column, message
+        self.source_line = source_line
+        super().__init__(self.render())
+
+    def render(self) -> str:
+        head = f"{self.file}:{self.line}:{self.column}: syntax error: {self.message}"
+        if not self.source_line:
+            return head
+        caret = " " * (self.column - 1) + "^"
+        return f"{head}\n    {self.source_line}\n    {caret}"
+
+
+@lru_cache(maxsize=1)
+def _lark() -> Lark:
+    return Lark(
+        grammar_path().read_text(encoding="utf-8"),
+        parser="lalr",
+        start=["start", "expr"],
+        propagate_positions=True,
+        maybe_placeholders=False,
+    )
+
+
+def _unquote(token: str) -> str:
+    if token.startswith('"""'):
+        return textwrap.dedent(token[3:-3]).strip("\n")
+    body = token[1:-1]
+    return re.sub(r"\\(.)", lambda m: {"n": "\n", "t": "\t"}.get(m.group(1), m.group(1)), body)
+
+
+def _describe(expected: set[str]) -> str:
+    words = []
+    for name in sorted(expected):
+        if name in _EXPECTED_WORDS:
+            words.append(_EXPECTED_WORDS[name])
+        elif name.isupper() and not name.startswith("__"):
+            words.append(f"'{name.lower()}'")
+    words = sorted(set(words))
+    if not words:
+        return "something else"
+    return words[0] if len(words) == 1 else "one of: " + ", ".join(words)
+
+
+def _explain(err: UnexpectedInput, text: str) -> str:
+    if isinstance(err, UnexpectedCharacters):
+        char = text[err.pos_in_stream] if err.pos_in_stream < len(text) else ""
+        if char == '"':
+            return 'unterminated string: the closing " is missing'
+        if char == "=":
+            return "'=' is not a comparison: write '==' to compare ('=' only binds a name in let/def)"
+        return f"unexpected character {char!r}; expected {_describe(set(err.allowed or ()))}"
+    if isinstance(err, UnexpectedEOF):
+        return f"the file ends too early; expected {_describe(set(err.expected))}"
+    assert isinstance(err, UnexpectedToken)
+    tok = err.token
+    expected = set(err.expected)
+    if tok.type == "EQUAL" or tok.value == "=":
+        return "'=' is not a comparison: write '==' to compare ('=' only binds a name in let/def)"
+    if tok.type in ("NAME", "WORD") and expected & {"TITLE", "ASSERT", "MESSAGE", "RBRACE"}:
+        from difflib import get_close_matches
+
+        near = get_close_matches(tok.value, STATEMENT_KEYWORDS, n=1)
+        hint = f" (did you mean '{near[0]}'?)" if near else ""
+        return f"unknown keyword '{tok.value}'{hint}; a rule body holds: " + ", ".join(STATEMENT_KEYWORDS)
+    if tok.type == "$END":
+        return f"the file ends too early; expected {_describe(expected)}"
+    return f"unexpected {tok.value!r}; expected {_describe(expected)}"
+
+
+def _source_line(text: str, line: int) -> str:
+    lines = text.splitlines()
+    return lines[line - 1] if 0 < line <= len(lines) else ""
+
+
+def parse_rules(text: str, file: str) -> ast.RuleFile:
+    """Parse a rule file's text into a RuleFile (rules and definitions)."""
+    try:
+        tree = _lark().parse(text, start="start")
+    except UnexpectedInput as err:
+        line = getattr(err, "line", -1)
+        col = getattr(err, "column", -1)
+        if line in (None, -1):  # end of input
+            line = text.count("\n") + 1
+            col = len(text.rsplit("\n", 1)[-1]) + 1
+        raise RuleSyntaxError(file, line, col, _explain(err, text), _source_line(text, line)) from None
+    return _ToAst(file, text).transform(tree)
+
+
+def parse_expression(text: str, file: str, line: int = 1, column: int = 1) -> ast.Node:
+    """Parse one expression (a message hole, a doc example); positions are offset to line:column."""
+    try:
+        tree = _lark().parse(text, start="expr")
+    except UnexpectedInput as err:
+        raise RuleSyntaxError(file, line, column, f"in {{{text}}}: " + _explain(err, text)) from None
+    return _ToAst(file, text, line - 1, column - 1).transform(tree)
+
+
+_HOLE = re.compile(r"\{\{|\}\}|\{([^{}]*)\}")
+_FORMAT = re.compile(r"^(.*?):(\.\d+|%|d)\s*$", re.S)
+
+
+@v_args(meta=True)
+class _ToAst(Transformer):
+    def __init__(self, file: str, text: str, line_offset: int = 0, column_offset: int = 0):
+        super().__init__()
+        self.file, self.text = file, text
+        self.line_offset, self.column_offset = line_offset, column_offset
+
+    def _span(self, meta_or_token) -> ast.Span:
+        line = getattr(meta_or_token, "line", 1) or 1
+        col = getattr(meta_or_token, "column", 1) or 1
+        if line == 1:
+            col += self.column_offset
+        return ast.Span(self.file, line + self.line_offset, col)
+
+    # --- file level
+    def start(self, meta, items):
+        rules = tuple(i for i in items if isinstance(i, ast.Rule))
+        defines = tuple(i for i in items if isinstance(i, ast.Define))
+        return ast.RuleFile(self.file, rules, defines)
+
+    def define(self, meta, children):
+        name, *params, body = children
+        return ast.Define(self._span(meta), str(name), tuple(str(p) for p in params), body)
+
+    def rule(self, meta, children):
+        rule_id, *stmts = children
+        fields: dict = {"steps": []}
+        for kind, value in stmts:
+            if kind == "step":
+                fields["steps"].append(value)
+            else:
+                if kind in fields:
+                    raise RuleSyntaxError(
+                        self.file,
+                        value[1].line if isinstance(value, tuple) else rule_id.line,
+                        1,
+                        f"'{kind}' is given twice in rule {rule_id}",
+                    )
+                fields[kind] = value
+        fields["steps"] = tuple(fields["steps"])
+        return ast.Rule(self._span(rule_id), str(rule_id), **fields)
+
+    # --- statements: (field, value)
+    def title(self, meta, c):
+        return ("title", _unquote(c[0]))
+
+    def title_en(self, meta, c):
+        return ("title_en", _unquote(c[0]))
+
+    def severity(self, meta, c):
+        return ("severity", str(c[0]))
+
+    def basis(self, meta, c):
+        return ("basis", _unquote(c[0]))
+
+    def doc(self, meta, c):
+        return ("doc", _unquote(c[0]))
+
+    def tags(self, meta, c):
+        return ("tags", tuple(_unquote(t) if t.startswith('"') else str(t) for t in c))
+
+    def profiles(self, meta, c):
+        return ("profiles", tuple(_unquote(t) if t.startswith('"') else str(t) for t in c))
+
+    def for_stmt(self, meta, c):
+        return ("step", ast.For(self._span(meta), str(c[0]), c[1]))
+
+    def let_stmt(self, meta, c):
+        return ("step", ast.Let(self._span(meta), str(c[0]), c[1]))
+
+    def when_stmt(self, meta, c):
+        return ("step", ast.When(self._span(meta), c[0]))
+
+    def assert_stmt(self, meta, c):
+        return ("check", c[0])
+
+    def at_stmt(self, meta, c):
+        return ("at", c[0])
+
+    def message(self, meta, c):
+        return ("message", self._template(c[0]))
+
+    def _template(self, token: Token) -> ast.Template:
+        text = _unquote(token)
+        parts: list = []
+        pos = 0
+        span = self._span(token)
+        for m in _HOLE.finditer(text):
+            parts.append(text[pos : m.start()])
+            pos = m.end()
+            if m.group(0) in ("{{", "}}"):
+                parts.append(m.group(0)[0])
+                continue
+            inner, fmt = m.group(1), ""
+            fm = _FORMAT.match(inner)
+            if fm:
+                inner, fmt = fm.group(1), fm.group(2)
+            parts.append((parse_expression(inner, self.file, span.line, span.column), fmt))
+        parts.append(text[pos:])
+        merged: list = []
+        for p in parts:
+            if isinstance(p, str) and merged and isinstance(merged[-1], str):
+                merged[-1] += p
+            elif p != "":
+                merged.append(p)
+        return ast.Template(span, tuple(merged))
+
+    # --- expressions
+    def cond(self, meta, c):
+        return ast.Cond(self._span(meta), *c)
+
+    def or_(self, meta, c):
+        return ast.Or(self._span(meta), c[0], c[1])
+
+    def and_(self, meta, c):
+        return ast.And(self._span(meta), c[0], c[1])
+
+    def not_(self, meta, c):
+        return ast.Not(self._span(meta), c[0])
+
+    def compare(self, meta, c):
+        return ast.Compare(self._span(meta), str(c[1]), c[0], c[2])
+
+    def compare_tol(self, meta, c):
+        return ast.Compare(self._span(meta), str(c[1]), c[0], c[2], c[4])
+
+    def in_(self, meta, c):
+        return ast.In(self._span(meta), c[0], c[1], False)
+
+    def not_in(self, meta, c):
+        return ast.In(self._span(meta), c[0], c[1], True)
+
+    def binop(self, meta, c):
+        return ast.BinOp(self._span(meta), str(c[1]), c[0], c[2])
+
+    def neg(self, meta, c):
+        return ast.Neg(self._span(meta), c[0])
+
+    def attr(self, meta, c):
+        return ast.Attr(self._span(meta), c[0], str(c[1]))
+
+    def index(self, meta, c):
+        return ast.Index(self._span(meta), c[0], c[1])
+
+    def number(self, meta, c):
+        return ast.Literal(self._span(meta), Decimal(str(c[0])))
+
+    def string(self, meta, c):
+        return ast.Literal(self._span(meta), _unquote(c[0]))
+
+    def true(self, meta, c):
+        return ast.Literal(self._span(meta), True)
+
+    def false(self, meta, c):
+        return ast.Literal(self._span(meta), False)
+
+    def null(self, meta, c):
+        return ast.Literal(self._span(meta), None)
+
+    def it(self, meta, c):
+        return ast.It(self._span(meta))
+
+    def call(self, meta, c):
+        return ast.Call(self._span(meta), str(c[0]), tuple(c[1:]))
+
+    def name(self, meta, c):
+        return ast.Name(self._span(meta), str(c[0]))
+
+    def list(self, meta, c):
+        return ast.ListLit(self._span(meta), tuple(c))
+
+    def comprehension(self, meta, c):
+        test = c[3] if len(c) > 3 else None
+        return ast.Comprehension(self._span(meta), c[0], str(c[1]), c[2], test)
+
+    def set(self, meta, c):
+        return ast.SetLit(self._span(meta), tuple(c))

@@ -1,0 +1,214 @@
+"""Compile parsed rules into evaluators: for / let / when steps, the assertion, message and location."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+
+from budgetlint.dsl import ast
+from budgetlint.dsl.compiler import ExprCompiler, RuntimeRuleError, Scope
+from budgetlint.dsl.values import RuleTypeError, format_value, kind, truth
+from budgetlint.findings import escape_pointer_token
+
+
+@dataclass(frozen=True)
+class RuleInfo:
+    id: str
+    title: str
+    title_en: str
+    severity: str
+    basis: str
+    doc: str
+    tags: tuple[str, ...]
+    profiles: tuple[str, ...]
+    file: str
+    line: int
+
+
+@dataclass(frozen=True)
+class Hit:
+    """One failed assertion: where in the document, and the rendered message."""
+
+    pointer: str
+    message: str
+
+
+class Pointers:
+    """JSON Pointers of the containers of one document, by object identity (built on first use)."""
+
+    def __init__(self, root):
+        self.root = root
+        self._by_id: dict[int, str] | None = None
+
+    def of(self, value) -> str | None:
+        if not isinstance(value, dict | list):
+            return None
+        if self._by_id is None:
+            self._by_id = {}
+            stack = [(self.root, "")]
+            while stack:
+                node, ptr = stack.pop()
+                self._by_id[id(node)] = ptr
+                if isinstance(node, dict):
+                    stack.extend(
+                        (v, f"{ptr}/{escape_pointer_token(k)}")
+                        for k, v in node.items()
+                        if isinstance(v, dict | list)
+                    )
+                elif isinstance(node, list):
+                    stack.extend((v, f"{ptr}/{i}") for i, v in enumerate(node) if isinstance(v, dict | list))
+        return self._by_id.get(id(value))
+
+
+Locate = Callable[[dict, Pointers], str | None]
+
+
+class CompiledRule:
+    def __init__(self, info: RuleInfo, run: Callable[[dict, Pointers], Iterator[Hit]]):
+        self.info = info
+        self._run = run
+
+    def evaluate(self, document: dict, pointers: Pointers) -> Iterator[Hit]:
+        """Hits for one document; raises RuntimeRuleError on a type error in the rule."""
+        return self._run(document, pointers)
+
+
+def compile_rule(rule: ast.Rule, compiler: ExprCompiler) -> CompiledRule | None:
+    errors_before = len(compiler.errors)
+    scope = Scope()
+    steps: list[tuple[str, str, Callable]] = []
+    for step in rule.steps:
+        if isinstance(step, ast.For):
+            source = compiler.expr(step.source, scope)
+            steps.append(("for", step.name, source.fn))
+            element = compiler.schema.element(source.stype) if compiler.schema else None
+            scope = scope.bind(step.name, element)
+        elif isinstance(step, ast.Let):
+            value = compiler.expr(step.value, scope)
+            steps.append(("let", step.name, value.fn))
+            scope = scope.bind(step.name, value.stype)
+        else:
+            steps.append(("when", "", compiler.expr(step.test, scope).fn))
+    check = compiler.expr(rule.check, scope).fn if rule.check else None
+    locate = _compile_locate(rule.at, compiler, scope) if rule.at else None
+    message = _compile_template(rule.message, compiler, scope) if rule.message else None
+    if len(compiler.errors) > errors_before or check is None or message is None:
+        return None
+    info = RuleInfo(
+        rule.id,
+        rule.title or "",
+        rule.title_en or "",
+        rule.severity or "error",
+        rule.basis or "",
+        rule.doc or "",
+        rule.tags,
+        rule.profiles,
+        rule.span.file,
+        rule.span.line,
+    )
+    check_span = rule.check.span
+
+    def run(document: dict, pointers: Pointers) -> Iterator[Hit]:
+        env = {"$": document}
+        found: list[Hit] = []
+
+        def walk(env: dict, i: int, where) -> None:
+            if i == len(steps):
+                verdict = truth(check(env), "assert")
+                if verdict is False:
+                    pointer = locate(env, pointers) if locate else None
+                    if pointer is None:
+                        pointer = _pointer_of_element(where, pointers)
+                    found.append(Hit(pointer, message(env)))
+                return
+            what, name, fn = steps[i]
+            if what == "let":
+                walk({**env, name: fn(env)}, i + 1, where)
+            elif what == "when":
+                if truth(fn(env), "when") is True:
+                    walk(env, i + 1, where)
+            else:
+                seq = fn(env)
+                if seq is None:
+                    return
+                if not isinstance(seq, list | tuple | frozenset):
+                    raise RuleTypeError(f"'for' needs a list, got {kind(seq)}")
+                for index, element in enumerate(seq):
+                    walk({**env, name: element}, i + 1, (seq, index, element))
+
+        try:
+            walk(env, 0, None)
+        except RuleTypeError as err:  # raised outside an expression guard ('for', 'assert')
+            raise RuntimeRuleError(check_span, str(err)) from None
+        return iter(found)
+
+    return CompiledRule(info, run)
+
+
+def _pointer_of_element(where, pointers: Pointers) -> str:
+    if where is None:
+        return ""
+    seq, index, element = where
+    own = pointers.of(element)
+    if own is not None:
+        return own
+    parent = pointers.of(seq)
+    return f"{parent}/{index}" if parent is not None else ""
+
+
+def _compile_locate(node: ast.Node, compiler: ExprCompiler, scope: Scope) -> Locate:
+    """`at EXPR`: the pointer of a container value, or of the member EXPR names inside one."""
+    value = compiler.expr(node, scope).fn
+    if isinstance(node, ast.Attr):
+        base = compiler.expr(node.base, scope).fn
+        token = escape_pointer_token(node.name)
+
+        def member(env, pointers):
+            parent = pointers.of(base(env))
+            if parent is not None:
+                return f"{parent}/{token}"
+            return pointers.of(value(env))
+
+        return member
+    if isinstance(node, ast.Call) and node.func == "get" and len(node.args) == 2:
+        obj, key = (compiler.expr(a, scope).fn for a in node.args)
+
+        def field(env, pointers):
+            parent, name = pointers.of(obj(env)), key(env)
+            if parent is not None and isinstance(name, str):
+                return f"{parent}/{escape_pointer_token(name)}"
+            return None
+
+        return field
+    if isinstance(node, ast.Index) and isinstance(node.selector, ast.Literal):
+        base = compiler.expr(node.base, scope).fn
+        index = node.selector.value
+
+        def element(env, pointers):
+            parent = pointers.of(base(env))
+            return f"{parent}/{index}" if parent is not None else pointers.of(value(env))
+
+        return element
+    return lambda env, pointers: pointers.of(value(env))
+
+
+def _compile_template(template: ast.Template, compiler: ExprCompiler, scope: Scope):
+    pieces: list = []
+    for part in template.parts:
+        if isinstance(part, str):
+            pieces.append(part)
+        else:
+            node, spec = part
+            pieces.append((compiler.expr(node, scope).fn, spec))
+
+    def render(env: dict) -> str:
+        out = []
+        for piece in pieces:
+            if isinstance(piece, str):
+                out.append(piece)
+            else:
+                fn, spec = piece
+                out.append(format_value(fn(env), spec))
+        return "".join(out)
+
+    return render

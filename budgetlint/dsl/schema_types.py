@@ -1,0 +1,96 @@
+"""Static path checking: which fields the JSON Schema says a path can reach."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from difflib import get_close_matches
+
+
+@dataclass(frozen=True)
+class SType:
+    """What the schema knows about an expression: a schema node, and whether it is a list of them."""
+
+    node: dict
+    is_list: bool = False
+
+
+class PathError(Exception):
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+class SchemaIndex:
+    def __init__(self, schema: dict):
+        self.schema = schema
+
+    def root(self) -> SType:
+        return SType(self.schema)
+
+    def _resolve(self, node: dict) -> list[dict]:
+        """The non-null alternatives a node stands for, $refs followed."""
+        seen = 0
+        while "$ref" in node and seen < 50:
+            ref = node["$ref"]
+            if not ref.startswith("#/"):
+                return [node]
+            target = self.schema
+            for part in ref[2:].split("/"):
+                target = target.get(part, {})
+            node, seen = target, seen + 1
+        branches = node.get("anyOf") or node.get("oneOf")
+        if branches:
+            out: list[dict] = []
+            for b in branches:
+                out.extend(self._resolve(b))
+            return [b for b in out if b.get("type") != "null"]
+        return [node]
+
+    def field(self, stype: SType | None, name: str, where: str) -> SType | None:
+        """The type of `expr.name`, or PathError when the schema rules the field out."""
+        if stype is None:
+            return None
+        candidates: list[tuple[dict, bool]] = []
+        known: set[str] = set()
+        closed = True
+        for node in self._resolve(stype.node):
+            is_list = stype.is_list
+            while "items" in node and isinstance(node["items"], dict):
+                alternatives = self._resolve(node["items"])
+                if len(alternatives) != 1:
+                    return None
+                node, is_list = alternatives[0], True
+            props = node.get("properties")
+            if props is None:
+                closed = closed and node.get("type") not in (None, "object")
+                if node.get("type") in (None, "object"):
+                    return None
+                continue
+            known.update(props)
+            if name in props:
+                candidates.append((props[name], is_list))
+            elif node.get("additionalProperties", True) is not False:
+                closed = False
+        if candidates:
+            node, is_list = candidates[0]
+            return SType(node, is_list)
+        if not closed:
+            return None
+        near = get_close_matches(name, sorted(known), n=1, cutoff=0.6)
+        hint = f"; did you mean '{near[0]}'?" if near else ""
+        fields = f" (it has: {', '.join(sorted(known))})" if known and len(known) <= 16 else ""
+        raise PathError(f"the schema has no field '{name}' in {where}{hint}{fields}")
+
+    def element(self, stype: SType | None) -> SType | None:
+        """The type of one element when iterating over `stype`."""
+        if stype is None:
+            return None
+        for node in self._resolve(stype.node):
+            if isinstance(node.get("items"), dict):
+                return SType(node["items"], False)
+            if stype.is_list:
+                return SType(node, False)
+        return None
+
+    def root_fields(self) -> list[str]:
+        return sorted(self.schema.get("properties", {}))

@@ -1,0 +1,191 @@
+"""Runtime semantics of rule values: Decimal arithmetic, absent data (None) and type errors."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal, InvalidOperation
+
+
+class RuleTypeError(Exception):
+    """A value of the wrong kind met an operation; reported as a `rule-error` finding."""
+
+
+def kind(value) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, Decimal):
+        return "number"
+    if isinstance(value, str):
+        return "string"
+    if isinstance(value, Mapping):
+        return "object"
+    if isinstance(value, list | tuple):
+        return "list"
+    if isinstance(value, frozenset | set):
+        return "set"
+    return type(value).__name__
+
+
+def number(value, what: str) -> Decimal:
+    if isinstance(value, Decimal) and not isinstance(value, bool):
+        return value
+    raise RuleTypeError(f"{what} needs a number, got {kind(value)} {short(value)}")
+
+
+def short(value) -> str:
+    text = format_value(value)
+    return text if len(text) <= 40 else text[:37] + "…"
+
+
+def get_field(value, name: str):
+    """`value.name`: a field of an object; over a list, the projection (lists flattened, nulls dropped)."""
+    if value is None:
+        return None
+    if isinstance(value, Mapping):
+        return value.get(name)
+    if isinstance(value, list | tuple):
+        out: list = []
+        for element in value:
+            if isinstance(element, Mapping):
+                v = element.get(name)
+                if isinstance(v, list):
+                    out.extend(v)
+                elif v is not None:
+                    out.append(v)
+            elif element is not None:
+                raise RuleTypeError(f"cannot take .{name} of a {kind(element)} in a list")
+        return out
+    raise RuleTypeError(f"cannot take .{name} of a {kind(value)} {short(value)}")
+
+
+def arith(op: str, a, b):
+    if a is None or b is None:
+        return None
+    if op == "-" and isinstance(a, frozenset):
+        if not isinstance(b, frozenset | list):
+            raise RuleTypeError(f"set difference needs a set, got {kind(b)}")
+        return a - frozenset(b)
+    if op == "+" and isinstance(a, str) and isinstance(b, str):
+        return a + b
+    if op == "+" and isinstance(a, list | tuple) and isinstance(b, list | tuple):
+        return [*a, *b]
+    x, y = number(a, f"'{op}'"), number(b, f"'{op}'")
+    if op == "+":
+        return x + y
+    if op == "-":
+        return x - y
+    if op == "*":
+        return x * y
+    if y == 0:  # a share of an empty base is undefined: treat as absent data, not a crash
+        return None
+    return x / y
+
+
+def set_op(op: str, a, b):
+    if a is None or b is None:
+        return None
+    if not isinstance(a, frozenset | list) or not isinstance(b, frozenset | list):
+        raise RuleTypeError(f"'{op}' needs two sets, got {kind(a)} and {kind(b)}")
+    return frozenset(a) | frozenset(b) if op == "|" else frozenset(a) & frozenset(b)
+
+
+def equal(a, b) -> bool:
+    if isinstance(a, bool) or isinstance(b, bool):
+        return a is b
+    if isinstance(a, list | tuple | frozenset) and isinstance(b, list | tuple | frozenset):
+        return list(a) == list(b) if not isinstance(a, frozenset) else frozenset(a) == frozenset(b)
+    return a == b
+
+
+def compare(op: str, a, b, tolerance=None):
+    """A comparison; None when either side is absent (the rule is then skipped for this element)."""
+    if op in ("==", "!=") and tolerance is None:
+        if a is None or b is None:
+            return None
+        same = equal(a, b)
+        return same if op == "==" else not same
+    if a is None or b is None:
+        return None
+    if tolerance is not None:
+        t = number(tolerance, "a tolerance")
+        x, y = number(a, f"'{op} ±'"), number(b, f"'{op} ±'")
+        diff = x - y
+        return {
+            "==": abs(diff) <= t,
+            "!=": abs(diff) > t,
+            "<": diff < t,
+            "<=": diff <= t,
+            ">": diff > -t,
+            ">=": diff >= -t,
+        }[op]
+    if not (isinstance(a, str) and isinstance(b, str)):
+        a, b = number(a, f"'{op}'"), number(b, f"'{op}'")
+    return {"<": a < b, "<=": a <= b, ">": a > b, ">=": a >= b}[op]
+
+
+def contains(container, item):
+    if container is None or item is None:
+        return None
+    if isinstance(container, str):
+        if not isinstance(item, str):
+            raise RuleTypeError(f"'in' a string needs a string, got {kind(item)}")
+        return item in container
+    if isinstance(container, list | tuple | frozenset):
+        return any(equal(item, x) for x in container)
+    if isinstance(container, Mapping):
+        return item in container
+    raise RuleTypeError(f"'in' needs a list, set or string on the right, got {kind(container)}")
+
+
+def truth(value, what: str):
+    """Three-valued logic: True, False or None (unknown because data is absent)."""
+    if value is None or isinstance(value, bool):
+        return value
+    raise RuleTypeError(f"{what} needs true or false, got {kind(value)} {short(value)}")
+
+
+def round_half_up(value: Decimal, places: int) -> Decimal:
+    return value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+
+
+def truncate(value: Decimal, places: int) -> Decimal:
+    return value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_DOWN)
+
+
+def format_number(value: Decimal, places: int | None = None) -> str:
+    if places is not None:
+        value = round_half_up(value, places)
+    try:
+        text = f"{value:f}"
+    except (InvalidOperation, ValueError):
+        return str(value)
+    return text
+
+
+def format_value(value, spec: str = "") -> str:
+    if value is None:
+        return "（空）"
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if isinstance(value, Decimal):
+        if spec.startswith("."):
+            return format_number(value, int(spec[1:]))
+        if spec == "d":
+            return format_number(value, 0)
+        if spec == "%":
+            return format_number(value * 100, 2) + "%"
+        return format_number(value)
+    if isinstance(value, str):
+        return value
+    if isinstance(value, frozenset):
+        return "、".join(sorted(format_value(v, spec) for v in value))
+    if isinstance(value, list | tuple):
+        return "、".join(format_value(v, spec) for v in value)
+    if isinstance(value, Mapping):
+        for key in ("name", "label", "project", "title", "term", "code"):
+            if isinstance(value.get(key), str):
+                return value[key]
+        return "{…}"
+    return str(value)

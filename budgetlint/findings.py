@@ -1,0 +1,31 @@
+"""Findings: immutable lint results, sorted deterministically."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+SEVERITIES = ("error", "warning", "info")
+SEVERITY_RANK = {"error": 0, "warning": 1, "info": 2}
+
+
+@dataclass(frozen=True)
+class Finding:
+    file: str
+    line: int
+    column: int
+    rule: str
+    severity: str
+    message: str
+    pointer: str = ""
+    title_en: str = ""
+
+    def sort_key(self) -> tuple:
+        return (self.file, self.line, self.column, self.rule, self.pointer, self.message)
+
+
+def escape_pointer_token(token: str) -> str:
+    return token.replace("~", "~0").replace("/", "~1")
+
+
+def sorted_findings(findings) -> list[Finding]:
+    return sorted(findings, key=Finding.sort_key)

@@ -1,0 +1,114 @@
+"""Load rule files: parse, check statically (all problems at once) and compile into a Rulebook."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from budgetlint.dsl import ast
+from budgetlint.dsl.compiler import ExprCompiler, StaticError
+from budgetlint.dsl.functions import BUILTINS
+from budgetlint.dsl.parser import RuleSyntaxError, parse_rules
+from budgetlint.dsl.rules import CompiledRule, compile_rule
+from budgetlint.dsl.schema_types import SchemaIndex
+
+REQUIRED_METADATA = ("title", "title_en", "severity", "basis")
+
+
+class RulebookError(Exception):
+    """Rule files that cannot be used; `problems` lists every one found, each with file:line:col."""
+
+    def __init__(self, problems: list[str]):
+        self.problems = problems
+        super().__init__("\n".join(problems))
+
+
+@dataclass(frozen=True)
+class Rulebook:
+    rules: tuple[CompiledRule, ...]
+    files: tuple[str, ...]
+
+    def by_id(self, rule_id: str) -> CompiledRule | None:
+        return next((r for r in self.rules if r.info.id == rule_id), None)
+
+
+def rule_files(paths: Iterable[Path]) -> list[Path]:
+    found: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            found.extend(sorted(path.rglob("*.rules")))
+        else:
+            found.append(path)
+    return found
+
+
+def parse_files(files: list[Path], display=str) -> tuple[list[ast.RuleFile], list[str]]:
+    parsed, problems = [], []
+    for f in files:
+        try:
+            text = f.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as err:
+            problems.append(f"{display(f)}: cannot read rule file: {err}")
+            continue
+        try:
+            parsed.append(parse_rules(text, display(f)))
+        except RuleSyntaxError as err:
+            problems.append(err.render())
+    return parsed, problems
+
+
+def build(parsed: list[ast.RuleFile], schema: dict | None) -> tuple[list[CompiledRule], list[str]]:
+    problems: list[str] = []
+    defines: dict[str, ast.Define] = {}
+    for rf in parsed:
+        for d in rf.defines:
+            if d.name in BUILTINS:
+                problems.append(f"{d.span}: '{d.name}' is a built-in function; choose another name")
+            elif d.name in defines:
+                problems.append(f"{d.span}: definition '{d.name}' already made at {defines[d.name].span}")
+            else:
+                defines[d.name] = d
+    compiler = ExprCompiler(SchemaIndex(schema) if schema else None, defines)
+    for d in defines.values():
+        compiler.define(d.name, d.span)
+    seen: dict[str, ast.Rule] = {}
+    compiled: list[CompiledRule] = []
+    for rf in parsed:
+        for rule in rf.rules:
+            if rule.id in seen:
+                problems.append(f"{rule.span}: duplicate rule id {rule.id} (first at {seen[rule.id].span})")
+                continue
+            seen[rule.id] = rule
+            missing = [m for m in REQUIRED_METADATA if not getattr(rule, m)]
+            if rule.check is None:
+                missing.append("assert")
+            if rule.message is None:
+                missing.append("message")
+            if missing:
+                problems.append(f"{rule.span}: rule {rule.id} lacks: {', '.join(missing)}")
+            result = compile_rule(rule, compiler)
+            if result is not None and not missing:
+                compiled.append(result)
+    problems.extend(str(e) for e in _unique(compiler.errors))
+    return compiled, problems
+
+
+def _unique(errors: list[StaticError]) -> list[StaticError]:
+    seen, out = set(), []
+    for e in errors:
+        key = (str(e.span), e.message)
+        if key not in seen:
+            seen.add(key)
+            out.append(e)
+    return out
+
+
+def load_rulebook(paths: Iterable[Path], schema: dict | None, display=str) -> Rulebook:
+    files = rule_files(paths)
+    parsed, problems = parse_files(files, display)
+    compiled, more = build(parsed, schema)
+    problems.extend(more)
+    if problems:
+        raise RulebookError(problems)
+    return Rulebook(tuple(compiled), tuple(display(f) for f in files))

@@ -1,0 +1,56 @@
+"""The document JSON Schema: loading it and turning validation errors into findings."""
+
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+from functools import lru_cache
+
+from budgetlint.findings import escape_pointer_token
+from budgetlint.resources import schema_path
+
+
+@lru_cache(maxsize=1)
+def load_schema() -> dict:
+    return json.loads(schema_path().read_text(encoding="utf-8"))
+
+
+def schema_text() -> str:
+    return schema_path().read_text(encoding="utf-8")
+
+
+@lru_cache(maxsize=1)
+def _validator():
+    from jsonschema import Draft202012Validator, validators
+
+    def is_number(checker, value):
+        return isinstance(value, int | float | Decimal) and not isinstance(value, bool)
+
+    def is_integer(checker, value):
+        if isinstance(value, bool):
+            return False
+        if isinstance(value, Decimal):
+            return value.is_finite() and value == value.to_integral_value()
+        return isinstance(value, int)
+
+    checker = Draft202012Validator.TYPE_CHECKER.redefine_many({"number": is_number, "integer": is_integer})
+    decimal_aware = validators.extend(Draft202012Validator, type_checker=checker)
+    return decimal_aware(load_schema())
+
+
+def validate(document) -> list[tuple[str, str]]:
+    """(JSON Pointer, message) for each schema violation, most specific first."""
+    problems = []
+    for err in _validator().iter_errors(document):
+        pointer = "".join("/" + escape_pointer_token(str(p)) for p in err.absolute_path)
+        problems.append((pointer, _message(err)))
+    return problems
+
+
+def _message(err) -> str:
+    where = "/".join(str(p) for p in err.absolute_path) or "(document)"
+    if err.validator == "additionalProperties":
+        return f"{where}: {err.message} — the model does not know this field"
+    if err.validator == "required":
+        return f"{where}: {err.message}"
+    return f"{where}: {err.message}"

@@ -1,0 +1,84 @@
+"""YAML input through PyYAML's safe loader: Decimal numbers, no duplicate keys, positions kept."""
+
+from __future__ import annotations
+
+from decimal import Decimal, InvalidOperation
+
+import yaml
+
+from budgetlint.findings import escape_pointer_token
+
+
+class _Loader(yaml.SafeLoader):
+    pass
+
+
+def _decimal(loader: _Loader, node: yaml.ScalarNode) -> Decimal:
+    text = node.value.replace("_", "")
+    lowered = text.lower()
+    if lowered in (".nan", ".inf", "-.inf", "+.inf"):
+        raise yaml.constructor.ConstructorError(
+            None, None, f"{node.value} is not a number a budget can hold", node.start_mark
+        )
+    try:
+        return Decimal(text)
+    except InvalidOperation:
+        return Decimal(loader.construct_yaml_int(node))
+
+
+def _mapping(loader: _Loader, node: yaml.MappingNode) -> dict:
+    result = {}
+    for key_node, value_node in node.value:
+        key = loader.construct_object(key_node, deep=True)
+        if not isinstance(key, str):
+            raise yaml.constructor.ConstructorError(
+                None, None, f"keys must be text, got {key!r}", key_node.start_mark
+            )
+        if key in result:
+            raise yaml.constructor.ConstructorError(None, None, f"duplicate key {key!r}", key_node.start_mark)
+        result[key] = loader.construct_object(value_node, deep=True)
+    return result
+
+
+_Loader.add_constructor("tag:yaml.org,2002:int", _decimal)
+_Loader.add_constructor("tag:yaml.org,2002:float", _decimal)
+_Loader.add_constructor("tag:yaml.org,2002:map", _mapping)
+# dates stay text: the model stores them as printed ("2022-12-31")
+_Loader.add_constructor("tag:yaml.org,2002:timestamp", lambda loader, node: node.value)
+
+
+def load_yaml_text(text: str, name: str) -> tuple[object, dict[str, tuple[int, int]]]:
+    from budgetlint.loader import InputError
+
+    loader = _Loader(text)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            raise InputError(name, "the YAML file is empty")
+        data = loader.construct_document(node)
+    except yaml.MarkedYAMLError as err:
+        mark = err.problem_mark or err.context_mark
+        problem = err.problem or err.context or "invalid YAML"
+        if "could not determine a constructor" in problem:
+            problem = f"YAML tag not allowed ({problem.split('tag ')[-1]}): only plain data is read"
+        line, col = (mark.line + 1, mark.column + 1) if mark else (None, None)
+        raise InputError(name, f"invalid YAML: {problem}", line, col) from None
+    except yaml.YAMLError as err:
+        raise InputError(name, f"invalid YAML: {err}") from None
+    except RecursionError:
+        raise InputError(name, "the document is nested too deeply") from None
+    finally:
+        loader.dispose()
+    positions: dict[str, tuple[int, int]] = {}
+    stack = [(node, "")]
+    while stack:
+        n, ptr = stack.pop()
+        positions.setdefault(ptr, (n.start_mark.line + 1, n.start_mark.column + 1))
+        if isinstance(n, yaml.MappingNode):
+            for k, v in n.value:
+                child = f"{ptr}/{escape_pointer_token(str(k.value))}"
+                positions[child] = (k.start_mark.line + 1, k.start_mark.column + 1)
+                stack.append((v, child))
+        elif isinstance(n, yaml.SequenceNode):
+            stack.extend((v, f"{ptr}/{i}") for i, v in enumerate(n.value))
+    return data, positions
