@@ -54,7 +54,7 @@ def rule_findings(doc: Document, rulebook: Rulebook, report_rule_errors: bool = 
                     hit.message,
                     hit.pointer,
                     info.title_en,
-                )  # fmt: skip
+                )
             )
     return out
 
