@@ -368,3 +368,14 @@ def _describe_path(node: ast.Node) -> str:
     if isinstance(node, ast.Call):
         return f"{node.func}(…)"
     return "this value"
+
+
+def evaluate(text: str, document: dict, defines: dict | None = None):
+    """Evaluate one expression against a document (for tests, docs and the REPL-minded)."""
+    from budgetlint.dsl.parser import parse_expression
+
+    compiler = ExprCompiler(None, defines or {})
+    compiled = compiler.expr(parse_expression(text, "<expr>"), Scope())
+    if compiler.errors:
+        raise ValueError("; ".join(str(e) for e in compiler.errors))
+    return compiled.fn({"$": document})

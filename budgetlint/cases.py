@@ -1,0 +1,208 @@
+"""Rule tests as data: a case names a document, a small patch to it, and the findings expected."""
+
+from __future__ import annotations
+
+import copy
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+from budgetlint.engine import rule_findings
+from budgetlint.findings import Finding
+from budgetlint.loader import Document, InputError, load_path
+from budgetlint.rulebook import Rulebook
+
+
+class CaseError(Exception):
+    """A case file that cannot be used (bad YAML, unknown sample, a patch that does not apply)."""
+
+
+@dataclass(frozen=True)
+class Case:
+    file: str
+    index: int
+    name: str
+    rules: tuple[str, ...]
+    sample: Path | None
+    document: object | None
+    patch: tuple[dict, ...]
+    expect: tuple[tuple[str, str], ...] | None  # exact findings of the rules under test
+    expect_new: tuple[tuple[str, str], ...] | None = None  # findings added by the patch
+
+    @property
+    def id(self) -> str:
+        return f"{self.file}::{self.name}"
+
+    @property
+    def failing(self) -> bool:
+        return bool(self.expect) or bool(self.expect_new)
+
+
+@dataclass
+class CaseResult:
+    case: Case
+    passed: bool
+    got: list[tuple[str, str]] = field(default_factory=list)
+    problem: str = ""
+
+
+def case_files(paths) -> list[Path]:
+    out: list[Path] = []
+    for p in paths:
+        p = Path(p)
+        if p.is_dir():
+            out.extend(sorted(p.rglob("*.cases.yaml")))
+        elif p.name.endswith(".cases.yaml"):
+            out.append(p)
+    return out
+
+
+def _pairs(raw, where: str) -> tuple[tuple[str, str], ...] | None:
+    if raw is None:
+        return None
+    if not isinstance(raw, list):
+        raise CaseError(f"{where}: expected a list of {{rule, pointer}}")
+    out = []
+    for item in raw:
+        if not isinstance(item, dict) or "rule" not in item:
+            raise CaseError(f"{where}: each expected finding needs 'rule' (and 'pointer')")
+        out.append((str(item["rule"]), str(item.get("pointer", ""))))
+    return tuple(sorted(out))
+
+
+def load_cases(path: Path) -> list[Case]:
+    try:
+        doc = load_path(path)
+    except InputError as err:
+        raise CaseError(err.render()) from None
+    raw = doc.data
+    if not isinstance(raw, list):
+        raise CaseError(f"{path}: a case file is a list of cases")
+    cases = []
+    for i, item in enumerate(raw):
+        where = f"{path}: case {i + 1}"
+        if not isinstance(item, dict) or "rule" not in item or "name" not in item:
+            raise CaseError(f"{where}: each case needs 'name' and 'rule'")
+        rules = item["rule"] if isinstance(item["rule"], list) else [item["rule"]]
+        sample = item.get("sample")
+        if (sample is None) == ("document" not in item):
+            raise CaseError(f"{where}: give either 'sample' (a path) or 'document' (inline)")
+        if "expect" not in item and "expect_new" not in item:
+            raise CaseError(f"{where}: give 'expect' (all findings) or 'expect_new' (added by the patch)")
+        cases.append(
+            Case(
+                str(path),
+                i,
+                str(item["name"]),
+                tuple(str(r) for r in rules),
+                (path.parent / sample).resolve() if sample else None,
+                item.get("document"),
+                tuple(item.get("patch") or ()),
+                _pairs(item.get("expect"), where),
+                _pairs(item.get("expect_new"), where),
+            )
+        )
+    return cases
+
+
+@lru_cache(maxsize=32)
+def _sample(path: Path) -> Document:
+    return load_path(path)
+
+
+def _unescape(token: str) -> str:
+    return token.replace("~1", "/").replace("~0", "~")
+
+
+def _walk(data, pointer: str):
+    if not pointer.startswith("/"):
+        raise CaseError(f"patch path must start with '/': {pointer!r}")
+    tokens = [_unescape(t) for t in pointer[1:].split("/")]
+    parent = data
+    for t in tokens[:-1]:
+        parent = parent[int(t)] if isinstance(parent, list) else parent[t]
+    return parent, tokens[-1]
+
+
+def _get(parent, key):
+    return parent[int(key)] if isinstance(parent, list) else parent[key]
+
+
+def _remove(data, path: str):
+    parent, key = _walk(data, path)
+    return parent.pop(int(key) if isinstance(parent, list) else key)
+
+
+def _add(data, path: str, value, replace: bool) -> None:
+    parent, key = _walk(data, path)
+    if isinstance(parent, list):
+        if key == "-":
+            parent.append(value)
+        elif replace:
+            parent[int(key)] = value
+        else:
+            parent.insert(int(key), value)
+    else:
+        if replace and key not in parent:
+            raise KeyError(key)
+        parent[key] = value
+
+
+def apply_patch(data, patch) -> object:
+    """Apply a JSON Patch (RFC 6902: add, remove, replace, move, copy) to a deep copy."""
+    data = copy.deepcopy(data)
+    for op in patch:
+        try:
+            kind = op["op"]
+            if kind == "remove":
+                _remove(data, op["path"])
+            elif kind in ("add", "replace"):
+                _add(data, op["path"], op["value"], replace=kind == "replace")
+            elif kind == "move":
+                _add(data, op["path"], _remove(data, op["from"]), replace=False)
+            elif kind == "copy":
+                source_parent, source_key = _walk(data, op["from"])
+                _add(data, op["path"], copy.deepcopy(_get(source_parent, source_key)), replace=False)
+            else:
+                raise CaseError(f"unknown patch op {kind!r} (use add, remove, replace, move, copy)")
+        except (KeyError, IndexError, ValueError, TypeError) as err:
+            raise CaseError(f"patch {op} does not apply: {err!r}") from None
+    return data
+
+
+def _document(case: Case) -> Document:
+    if case.sample is None:
+        return Document.in_memory("<inline>", case.document)
+    try:
+        return _sample(case.sample)
+    except InputError as err:
+        raise CaseError(err.render()) from None
+
+
+def _findings_for(case: Case, data, rulebook: Rulebook) -> list[tuple[str, str]]:
+    doc = Document.in_memory(str(case.sample or "<inline>"), data)
+    found: list[Finding] = rule_findings(doc, rulebook)
+    return sorted((f.rule, f.pointer) for f in found if f.rule in case.rules or f.rule == "rule-error")
+
+
+def run_case(case: Case, rulebook: Rulebook) -> CaseResult:
+    unknown = [r for r in case.rules if rulebook.by_id(r) is None]
+    if unknown:
+        return CaseResult(case, False, problem=f"unknown rule id(s): {', '.join(unknown)}")
+    try:
+        base = _document(case)
+        patched = apply_patch(base.data, case.patch)
+    except CaseError as err:
+        return CaseResult(case, False, problem=str(err))
+    got = _findings_for(case, patched, rulebook)
+    if case.expect is not None and tuple(got) != case.expect:
+        return CaseResult(case, False, got, "findings differ from 'expect'")
+    if case.expect_new is not None:
+        before = _findings_for(case, base.data, rulebook)
+        added = list(got)
+        for f in before:
+            if f in added:
+                added.remove(f)
+        if tuple(sorted(added)) != case.expect_new:
+            return CaseResult(case, False, sorted(added), "new findings differ from 'expect_new'")
+    return CaseResult(case, True, got)

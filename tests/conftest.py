@@ -1,0 +1,26 @@
+"""Shared fixtures: the repository paths, the seed sample and the built-in rulebook."""
+
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLE = ROOT / "samples" / "xunwu-2023-social-insurance.json"
+
+
+@pytest.fixture(scope="session")
+def rulebook():
+    from budgetlint.resources import rules_dir
+    from budgetlint.rulebook import load_rulebook
+    from budgetlint.schema import load_schema
+
+    return load_rulebook([rules_dir()], load_schema())
+
+
+@pytest.fixture
+def sample_data():
+    return json.loads(SAMPLE.read_text(encoding="utf-8"), parse_float=Decimal, parse_int=Decimal)
