@@ -1,0 +1,148 @@
+"""The command line as a user meets it: output lines, exit codes, and no traceback on bad input."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import ROOT, SAMPLE
+
+
+def run(*args: str, cwd: Path = ROOT, stdin: str | None = None) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "budgetlint", *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        input=stdin,
+        timeout=60,
+    )
+
+
+def test_check_seed_prints_findings_and_summary():
+    proc = run("check", str(SAMPLE.relative_to(ROOT)))
+    lines = proc.stdout.splitlines()
+    assert lines[-1].startswith(("Found ", "No problems found"))
+    assert lines[-1].endswith("in 1 file.")
+    for line in lines[:-1]:
+        file, row, col, rest = line.split(":", 3)
+        assert file == "samples/xunwu-2023-social-insurance.json"
+        assert row.isdigit() and col.isdigit()
+        severity, rule_id, _ = rest.strip().split(" ", 2)
+        assert severity in ("error", "warning", "info")
+    assert proc.returncode == (1 if " error" in proc.stdout.split("Found")[-1] else 0)
+
+
+def test_json_format_is_machine_readable(tmp_path):
+    broken = json.loads(SAMPLE.read_text(encoding="utf-8"))
+    broken["narrative"]["fiscal_appropriation"]["items"][0]["share_pct"] = 12.34
+    path = tmp_path / "broken.json"
+    path.write_text(json.dumps(broken, ensure_ascii=False, indent=2), encoding="utf-8")
+    proc = run("check", "--format", "json", str(path))
+    payload = json.loads(proc.stdout)
+    assert payload["format"] == "budgetlint-findings" and payload["version"] == 1
+    hits = [f for f in payload["findings"] if f["rule"] == "PCT-02"]
+    assert [f["pointer"] for f in hits] == ["/narrative/fiscal_appropriation/items"]
+    assert hits[0]["line"] > 1
+    assert payload["summary"]["findings"] == len(payload["findings"])
+
+
+def test_error_findings_exit_1(tmp_path):
+    broken = json.loads(SAMPLE.read_text(encoding="utf-8"))
+    broken["tables"]["general_budget"]["rows"][2]["total"] = 283.90
+    path = tmp_path / "broken.json"
+    path.write_text(json.dumps(broken, ensure_ascii=False, indent=1), encoding="utf-8")
+    proc = run("check", str(path))
+    assert proc.returncode == 1
+    assert " error ARITH-04 " in proc.stdout
+
+
+def test_schema_violation_is_a_finding_not_a_crash(tmp_path):
+    broken = json.loads(SAMPLE.read_text(encoding="utf-8"))
+    broken["fiscal_year"] = "二〇二三"
+    broken["narrative"]["revenue"]["totl"] = 1
+    path = tmp_path / "broken.json"
+    path.write_text(json.dumps(broken, ensure_ascii=False, indent=2), encoding="utf-8")
+    proc = run("check", "--format", "json", str(path))
+    assert proc.returncode == 1
+    schema = [(f["pointer"], f["line"]) for f in json.loads(proc.stdout)["findings"] if f["rule"] == "schema"]
+    pointers = [p for p, _ in schema]
+    assert "/fiscal_year" in pointers
+    assert "/narrative/revenue" in pointers
+    assert all(line > 1 for _, line in schema)
+    assert "Traceback" not in proc.stderr
+
+
+@pytest.mark.parametrize(
+    ("content", "name", "fragment"),
+    [
+        (b'{"format": "budgetlint/department-budget@1", "fiscal_year": 20', "truncated.json", "invalid JSON"),
+        (b'{"fiscal_year": 2023, "fiscal_year": 2024}', "dup.json", "duplicate key 'fiscal_year'"),
+        ('{"entity": {"name": "寻乌县社会保险服务中心"}}'.encode("gbk"), "gbk.json", "not UTF-8"),
+        (b"entity: !!python/object/apply:os.system [echo hi]\n", "evil.yaml", "YAML tag not allowed"),
+    ],
+)
+def test_malformed_input_exits_2_with_one_line(tmp_path, content, name, fragment):
+    path = tmp_path / name
+    path.write_bytes(content)
+    proc = run("check", str(path))
+    assert proc.returncode == 2
+    err = proc.stderr.strip()
+    assert len(err.splitlines()) == 1, err
+    assert err.startswith(str(path)) and fragment in err
+    assert "Traceback" not in err
+
+
+def test_missing_file_exits_2(tmp_path):
+    proc = run("check", str(tmp_path / "nope.json"))
+    assert proc.returncode == 2
+    assert proc.stderr.strip() == f"{tmp_path / 'nope.json'}: error: no such file"
+
+
+def test_unknown_option_exits_2():
+    proc = run("check", "--frobnicate", str(SAMPLE))
+    assert proc.returncode == 2
+    assert "Traceback" not in proc.stderr
+
+
+def test_broken_extra_rule_file_exits_2(tmp_path):
+    (tmp_path / "x.rules").write_text("rule X-1 { assert a = b }\n", encoding="utf-8")
+    proc = run("check", "--rules", str(tmp_path), str(SAMPLE))
+    assert proc.returncode == 2
+    assert "x.rules:1:21: syntax error" in proc.stderr and "^" in proc.stderr
+
+
+def test_schema_command_prints_the_schema():
+    proc = run("schema")
+    schema = json.loads(proc.stdout)
+    assert schema["$schema"] == "https://json-schema.org/draft/2020-12/schema"
+
+
+def test_rules_command_lists_every_rule():
+    proc = run("rules")
+    assert proc.returncode == 0
+    assert "PCT-02" in proc.stdout and "basis:" in proc.stdout
+
+
+def test_test_command_runs_cases():
+    proc = run("test")
+    assert proc.returncode == 0
+    assert proc.stdout.splitlines()[-1].endswith(" passed, 0 failed")
+
+
+def test_explain_shows_doc_and_examples():
+    proc = run("explain", "SG-04")
+    assert proc.returncode == 0
+    out = proc.stdout
+    assert "Failing example:" in out and "Passing example:" in out
+    assert "finding: SG-04 at /narrative/three_public/items/1/change/reason" in out
+
+
+def test_explain_unknown_rule_suggests():
+    proc = run("explain", "SG-4")
+    assert proc.returncode == 2
+    assert "did you mean" in proc.stderr
