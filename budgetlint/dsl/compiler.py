@@ -23,6 +23,14 @@ from budgetlint.dsl.values import (
 Env = dict
 Fn = Callable[[Env], object]
 _ZERO = Decimal(0)
+_UNSET = object()
+
+
+def _restore(env: Env, name: str, saved) -> None:
+    if saved is _UNSET:
+        env.pop(name, None)
+    else:
+        env[name] = saved
 
 
 @dataclass(frozen=True)
@@ -178,10 +186,14 @@ class ExprCompiler:
             if not isinstance(seq, list):
                 raise RuleTypeError(f"only a list can be filtered, got {kind(seq)}")
             out = []
-            for item in seq:
-                inner = {**env, "@": item}
-                if truth(test(inner), "a filter") is True:
-                    out.append(item)
+            saved = env.get("@", _UNSET)
+            try:  # rebinding in place: no dict copy per element
+                for item in seq:
+                    env["@"] = item
+                    if truth(test(env), "a filter") is True:
+                        out.append(item)
+            finally:
+                _restore(env, "@", saved)
             return out
 
         return Compiled(_guard(node.span, keep), base.stype)
@@ -263,10 +275,14 @@ class ExprCompiler:
             if not isinstance(seq, list | tuple | frozenset):
                 raise RuleTypeError(f"'for' in [ … ] needs a list, got {kind(seq)}")
             out = []
-            for item in seq:
-                local = {**env, name: item}
-                if test is None or truth(test(local), "'if'") is True:
-                    out.append(make(local))
+            saved = env.get(name, _UNSET)
+            try:
+                for item in seq:
+                    env[name] = item
+                    if test is None or truth(test(env), "'if'") is True:
+                        out.append(make(env))
+            finally:
+                _restore(env, name, saved)
             return out
 
         return Compiled(_guard(node.span, build))

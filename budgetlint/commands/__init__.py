@@ -1,0 +1,1 @@
+"""The subcommands of `budgetlint`, one module per group."""

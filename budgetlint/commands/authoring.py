@@ -1,0 +1,87 @@
+"""Commands for rule authors and readers: schema, rules, explain, test."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from budgetlint.cli import EXIT_CLEAN, EXIT_FINDINGS, cli, display_path, fail, load_rulebook_or_exit
+
+
+@cli.command()
+def schema() -> None:
+    """Print the JSON Schema of the document model."""
+    from budgetlint.schema import schema_text
+
+    click.echo(schema_text(), nl=False)
+
+
+@cli.command(name="rules")
+@click.option("--rules", "rule_dirs", multiple=True, type=click.Path(exists=True),
+              help="Extra rule file or directory (repeatable).")  # fmt: skip
+def list_rules(rule_dirs) -> None:
+    """List the rules: id, severity, titles and basis."""
+    rulebook = load_rulebook_or_exit(rule_dirs)
+    for rule in sorted(rulebook.rules, key=lambda r: r.info.id):
+        i = rule.info
+        click.echo(f"{i.id:<12} {i.severity:<8} {i.title} — {i.title_en}")
+        click.echo(f"{'':<21} basis: {i.basis}")
+    click.echo(f"{len(rulebook.rules)} rules")
+
+
+@cli.command(name="test")
+@click.argument("paths", nargs=-1, type=click.Path(exists=True))
+def test_rules(paths) -> None:
+    """Run rule test cases (*.cases.yaml) found under PATHS (default: the built-in rulebook).
+
+    Rule files (*.rules) under PATHS are loaded next to the built-in rulebook.
+    """
+    from budgetlint.cases import CaseError, case_files, load_cases, run_case
+    from budgetlint.resources import rules_dir
+
+    builtin = rules_dir().resolve()
+    targets = [Path(p) for p in paths] or [builtin]
+    extra = [p for p in targets if p.resolve() != builtin]
+    rulebook = load_rulebook_or_exit(extra)
+    passed = failed = 0
+    for path in case_files(targets):
+        try:
+            cases = load_cases(path)
+        except CaseError as err:
+            fail(f"budgetlint: {err}")
+        for case in cases:
+            result = run_case(case, rulebook)
+            label = f"{display_path(Path(case.file))}::{case.name}"
+            if result.passed:
+                passed += 1
+                click.echo(f"PASS {label}")
+                continue
+            failed += 1
+            click.echo(f"FAIL {label}: {result.problem}")
+            if case.expect is not None:
+                click.echo(f"     expected: {list(case.expect)}")
+            if case.expect_new is not None:
+                click.echo(f"     expected new: {list(case.expect_new)}")
+            click.echo(f"     got:      {result.got}")
+    click.echo(f"{passed} passed, {failed} failed")
+    sys.exit(EXIT_FINDINGS if failed else EXIT_CLEAN)
+
+
+@cli.command()
+@click.argument("rule_id")
+@click.option("--rules", "rule_dirs", multiple=True, type=click.Path(exists=True),
+              help="Extra rule file or directory (repeatable).")  # fmt: skip
+def explain(rule_id, rule_dirs) -> None:
+    """Explain a rule: what it checks, why, and its first failing and passing test cases."""
+    from budgetlint.explain import explain_rule
+
+    rulebook = load_rulebook_or_exit(rule_dirs)
+    rule = rulebook.by_id(rule_id)
+    if rule is None:
+        from difflib import get_close_matches
+
+        near = get_close_matches(rule_id, [r.info.id for r in rulebook.rules], n=3)
+        fail(f"budgetlint: no rule {rule_id}" + (f"; did you mean {', '.join(near)}?" if near else ""))
+    click.echo(explain_rule(rule, rulebook, [Path(p) for p in rule_dirs]))
