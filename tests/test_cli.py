@@ -32,8 +32,8 @@ def test_check_seed_prints_findings_and_summary():
         file, row, col, rest = line.split(":", 3)
         assert file == "samples/xunwu-2023-social-insurance.json"
         assert row.isdigit() and col.isdigit()
-        severity, rule_id, _ = rest.strip().split(" ", 2)
-        assert severity in ("error", "warning", "info")
+        severity, rule_id, _message = rest.strip().split(" ", 2)
+        assert severity in ("error", "warning", "info") and "-" in rule_id
     assert proc.returncode == (1 if " error" in proc.stdout.split("Found")[-1] else 0)
 
 
