@@ -2,14 +2,34 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from decimal import Decimal
+
 from budgetlint.dsl.compiler import RuntimeRuleError
 from budgetlint.dsl.rules import Pointers
 from budgetlint.findings import Finding, sorted_findings
 from budgetlint.loader import Document
+from budgetlint.profiles import DEFAULT_PROFILE, applies
 from budgetlint.rulebook import Rulebook
 from budgetlint.schema import validate
 
-DEFAULT_PROFILE = "national"
+
+@dataclass(frozen=True)
+class Settings:
+    """What a run may set: the profile (else the document's own, else national) and tolerances."""
+
+    profile: str | None = None
+    rounding_per_item: Decimal = Decimal("0.005")
+
+    def for_rules(self) -> dict:
+        return {"rounding_per_item": self.rounding_per_item}
+
+    def profile_of(self, data) -> str:
+        own = data.get("profile") if isinstance(data, dict) else None
+        return self.profile or (own if isinstance(own, str) else None) or DEFAULT_PROFILE
+
+
+DEFAULT_SETTINGS = Settings()
 
 
 def schema_findings(doc: Document) -> list[Finding]:
@@ -20,15 +40,24 @@ def schema_findings(doc: Document) -> list[Finding]:
     return out
 
 
-def rule_findings(doc: Document, rulebook: Rulebook, report_rule_errors: bool = True):
+def rule_findings(
+    doc: Document,
+    rulebook: Rulebook,
+    report_rule_errors: bool = True,
+    settings: Settings = DEFAULT_SETTINGS,
+):
     if not isinstance(doc.data, dict):
         return []
     pointers = Pointers(doc.data)
+    profile = settings.profile_of(doc.data)
+    values = settings.for_rules()
     out = []
     for rule in rulebook.rules:
         info = rule.info
+        if not applies(info.profiles, profile):
+            continue
         try:
-            hits = list(rule.evaluate(doc.data, pointers))
+            hits = list(rule.evaluate(doc.data, pointers, values))
         except RuntimeRuleError as err:
             if report_rule_errors:
                 out.append(
@@ -59,9 +88,9 @@ def rule_findings(doc: Document, rulebook: Rulebook, report_rule_errors: bool = 
     return out
 
 
-def check_document(doc: Document, rulebook: Rulebook) -> list[Finding]:
+def check_document(doc: Document, rulebook: Rulebook, settings: Settings = DEFAULT_SETTINGS) -> list[Finding]:
     """Schema findings first; rules still run on an invalid document, but its type errors
     are the schema's to report, not the rules'."""
     schema = schema_findings(doc)
-    rules = rule_findings(doc, rulebook, report_rule_errors=not schema)
+    rules = rule_findings(doc, rulebook, report_rule_errors=not schema, settings=settings)
     return sorted_findings(schema + rules)

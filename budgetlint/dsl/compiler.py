@@ -23,6 +23,8 @@ from budgetlint.dsl.values import (
 Env = dict
 Fn = Callable[[Env], object]
 _ZERO = Decimal(0)
+# Values a run can set (budgetlint.toml / --tolerance), with their defaults.
+SETTINGS = {"rounding_per_item": Decimal("0.005")}
 _UNSET = object()
 
 
@@ -199,6 +201,8 @@ class ExprCompiler:
         return Compiled(_guard(node.span, keep), base.stype)
 
     def _call(self, node: ast.Call, scope: Scope) -> Compiled:
+        if node.func == "setting":
+            return self._setting(node)
         args = [self.expr(a, scope) for a in node.args]
         fns = [a.fn for a in args]
         if node.func in self.defines:
@@ -215,7 +219,7 @@ class ExprCompiler:
             params = d.params
 
             def call_def(env):
-                inner = {"$": env["$"]}
+                inner = {"$": env["$"], "$settings": env.get("$settings")}
                 for p, f in zip(params, fns, strict=True):
                     inner[p] = f(env)
                 return body(inner)
@@ -255,6 +259,15 @@ class ExprCompiler:
             only = fns[0]
             return Compiled(_guard(node.span, lambda env: impl(only(env))))
         return Compiled(_guard(node.span, lambda env: impl(*[f(env) for f in fns])))
+
+    def _setting(self, node: ast.Call) -> Compiled:
+        """`setting('name')`: a value the run sets (configuration), with its default."""
+        arg = node.args[0] if len(node.args) == 1 else None
+        if not isinstance(arg, ast.Literal) or arg.value not in SETTINGS:
+            self.error(node.span, f"setting() takes one of: {', '.join(repr(k) for k in SETTINGS)}")
+            return Compiled(lambda env: None)
+        name, default = arg.value, SETTINGS[arg.value]
+        return Compiled(lambda env: (env.get("$settings") or {}).get(name, default))
 
     def _listlit(self, node: ast.ListLit, scope: Scope) -> Compiled:
         fns = [self.expr(i, scope).fn for i in node.items]

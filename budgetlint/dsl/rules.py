@@ -64,13 +64,13 @@ Locate = Callable[[dict, Pointers], str | None]
 
 
 class CompiledRule:
-    def __init__(self, info: RuleInfo, run: Callable[[dict, Pointers], Iterator[Hit]]):
+    def __init__(self, info: RuleInfo, run: Callable[[dict, Pointers, dict], Iterator[Hit]]):
         self.info = info
         self._run = run
 
-    def evaluate(self, document: dict, pointers: Pointers) -> Iterator[Hit]:
+    def evaluate(self, document: dict, pointers: Pointers, settings: dict | None = None) -> Iterator[Hit]:
         """Hits for one document; raises RuntimeRuleError on a type error in the rule."""
-        return self._run(document, pointers)
+        return self._run(document, pointers, settings or {})
 
 
 def compile_rule(rule: ast.Rule, compiler: ExprCompiler) -> CompiledRule | None:
@@ -108,8 +108,8 @@ def compile_rule(rule: ast.Rule, compiler: ExprCompiler) -> CompiledRule | None:
     )
     check_span = rule.check.span
 
-    def run(document: dict, pointers: Pointers) -> Iterator[Hit]:
-        env = {"$": document}
+    def run(document: dict, pointers: Pointers, settings: dict) -> Iterator[Hit]:
+        env = {"$": document, "$settings": settings}
         found: list[Hit] = []
 
         def walk(env: dict, i: int, where) -> None:

@@ -1,0 +1,27 @@
+"""Region and year profiles: which rules apply to a document (a profile includes its parent's rules)."""
+
+from __future__ import annotations
+
+DEFAULT_PROFILE = "national"
+
+# profile → parent profile. `national` is the national minimum (财预〔2016〕143号 and the
+# 基层政务公开 standard catalogue); provincial profiles add their templates' extra tables.
+PROFILES: dict[str, str | None] = {
+    "national": None,
+    "jiangxi": "national",
+    "jiangxi-2023": "jiangxi",
+}
+
+
+def chain(profile: str) -> tuple[str, ...]:
+    """The profile and its ancestors: jiangxi-2023 → (jiangxi-2023, jiangxi, national)."""
+    out: list[str] = []
+    current: str | None = profile
+    while current is not None and current not in out:
+        out.append(current)
+        current = PROFILES.get(current)
+    return tuple(out)
+
+
+def applies(rule_profiles: tuple[str, ...], profile: str) -> bool:
+    return not rule_profiles or any(p in rule_profiles for p in chain(profile))
