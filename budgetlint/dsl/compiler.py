@@ -17,6 +17,7 @@ from budgetlint.dsl.values import (
     contains,
     get_field,
     kind,
+    set_op,
     truth,
 )
 
@@ -322,6 +323,8 @@ class ExprCompiler:
 
     def _binop(self, node: ast.BinOp, scope: Scope) -> Compiled:
         left, right, op = self.expr(node.left, scope).fn, self.expr(node.right, scope).fn, node.op
+        if op in ("|", "&"):
+            return Compiled(_guard(node.span, lambda env: set_op(op, left(env), right(env))))
         return Compiled(_guard(node.span, lambda env: arith(op, left(env), right(env))))
 
     def _compare(self, node: ast.Compare, scope: Scope) -> Compiled:

@@ -28,6 +28,10 @@ _EXPECTED_WORDS = {
     "TOL": "a tolerance (± or +-)",
     "ADDOP": "+ or -",
     "MULOP": "* or /",
+    "SETOP": "| or &",
+    "MINUS": "'-'",
+    "IF": "'if'",
+    "NOT": "'not'",
     "LBRACE": "'{'",
     "RBRACE": "'}'",
     "LPAR": "'('",
@@ -73,7 +77,9 @@ def _unquote(token: str) -> str:
     if token.startswith('"""'):
         return textwrap.dedent(token[3:-3]).strip("\n")
     body = token[1:-1]
-    return re.sub(r"\\(.)", lambda m: {"n": "\n", "t": "\t"}.get(m.group(1), m.group(1)), body)
+    # only these are escapes; any other backslash stays, so regexes read as written (\d, \s)
+    escapes = {"n": "\n", "t": "\t", '"': '"', "'": "'", "\\": "\\"}
+    return re.sub(r"\\(.)", lambda m: escapes.get(m.group(1), m.group(0)), body)
 
 
 def _describe(expected: set[str]) -> str:
