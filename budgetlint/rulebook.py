@@ -38,7 +38,7 @@ def rule_files(paths: Iterable[Path]) -> list[Path]:
     for path in paths:
         if path.is_dir():
             found.extend(sorted(path.rglob("*.rules")))
-        else:
+        elif path.suffix == ".rules":
             found.append(path)
     return found
 
