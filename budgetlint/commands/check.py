@@ -1,46 +1,255 @@
-"""`budgetlint check`: check documents and report findings."""
+"""`budgetlint check`: find documents, load config, check each, post-process findings, report."""
 
 from __future__ import annotations
 
+import os
 import sys
+from dataclasses import replace
+from pathlib import Path
 
 import click
 
-from budgetlint.cli import EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE, cli, load_rulebook_or_exit
+from budgetlint.cli import (
+    EXIT_CLEAN,
+    EXIT_FINDINGS,
+    EXIT_USAGE,
+    cli,
+    display_path,
+    fail,
+    load_rulebook_or_exit,
+)
+from budgetlint.report import FORMATS
+
+
+def _split(values) -> tuple[str, ...] | None:
+    items = tuple(v.strip() for value in values for v in value.split(",") if v.strip())
+    return items or None
+
+
+class Post:
+    """What happens to a document's findings after the engine: severity, selection, waivers, baseline."""
+
+    def __init__(self, config, tags, waivers=None, baseline=None, writer=None):
+        from budgetlint.config import rule_selected, severity_for
+
+        self.config, self.tags = config, tags
+        self.waivers, self.baseline, self.writer = waivers, baseline, writer
+        self._selected, self._severity = rule_selected, severity_for
+
+    def adjust(self, finding):
+        tags = self.tags.get(finding.rule, ())
+        if not self._selected(self.config, finding.rule, tags):
+            return None
+        severity = self._severity(self.config, finding.rule, tags, finding.severity)
+        return finding if severity == finding.severity else replace(finding, severity=severity)
+
+    def items(self, result) -> list:
+        from budgetlint.report import Item
+
+        for part in (self.waivers, self.baseline):
+            if part is not None:
+                part.mark_checked(result.name)
+        out = []
+        for n, finding in enumerate(result.findings):
+            finding = self.adjust(finding)
+            if finding is None:
+                continue
+            digest = result.fingerprints[n] if result.fingerprints else None
+            waiver = self.waivers.find(result.name, finding) if self.waivers else None
+            if (
+                waiver is None
+                and self.baseline is not None
+                and self.baseline.is_known(result.name, finding, digest)
+            ):
+                continue
+            if waiver is None and self.writer is not None:
+                self.writer.add(result.name, finding, digest)
+            out.append(Item(finding, waiver, digest))
+        return out
+
+    def waiver_items(self) -> list:
+        from budgetlint.report import Item
+
+        if self.waivers is None:
+            return []
+        return [Item(f) for f in map(self.adjust, self.waivers.problems()) if f is not None]
 
 
 @cli.command()
 @click.argument("files", nargs=-1, required=True)
 @click.option(
-    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
-    help="Output format.",
-)  # fmt: skip
-@click.option("--rules", "rule_dirs", multiple=True, type=click.Path(exists=True),
-              help="Extra rule file or directory (repeatable), added to the built-in rulebook.")  # fmt: skip
-@click.option("--no-builtin-rules", is_flag=True, help="Use only the rules given with --rules.")
-def check(files, fmt, rule_dirs, no_builtin_rules) -> None:
-    """Check disclosure documents (JSON or YAML).
+    "--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True, help="Output format."
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, writable=True),
+    help="Write the report to this file instead of standard output.",
+)
+@click.option(
+    "--rules",
+    "rule_dirs",
+    multiple=True,
+    type=click.Path(exists=True),
+    help="Extra rule file or directory (repeatable), added to the built-in rulebook.",
+)
+@click.option(
+    "--no-builtin-rules", is_flag=True, help="Use only the rules given with --rules or in the config."
+)
+@click.option(
+    "--config",
+    "config_file",
+    type=click.Path(dir_okay=False),
+    help="Use this config file instead of searching for one.",
+)
+@click.option("--no-config", is_flag=True, help="Ignore budgetlint.toml and pyproject.toml.")
+@click.option("--select", multiple=True, help="Only these rules: ids, id prefixes or tags (comma-separated).")
+@click.option(
+    "--ignore", multiple=True, help="Leave out these rules: ids, id prefixes or tags (comma-separated)."
+)
+@click.option(
+    "--fail-on",
+    type=click.Choice(["error", "warning", "info"]),
+    help="Exit 1 if a finding at or above this severity remains (default: error).",
+)
+@click.option("--profile", help="Profile of rules to apply (national, jiangxi, jiangxi-2023 …).")
+@click.option("--tolerance", help="Rounding allowance per printed item, e.g. 0.005.")
+@click.option(
+    "--waivers",
+    "waivers_file",
+    type=click.Path(dir_okay=False),
+    help="Waivers file (default: budgetlint-waivers.yaml next to the config).",
+)
+@click.option(
+    "--baseline",
+    "baseline_file",
+    type=click.Path(dir_okay=False),
+    help="Report only findings not recorded in this baseline.",
+)
+@click.option(
+    "--write-baseline",
+    type=click.Path(dir_okay=False),
+    help="Record the current findings in this baseline file; exit 0.",
+)
+@click.option(
+    "-j",
+    "--jobs",
+    type=click.IntRange(min=0),
+    default=1,
+    show_default=True,
+    help="Worker processes (0: one per CPU).",
+)
+@click.option("--statistics", is_flag=True, help="Count findings per rule after the report.")
+@click.option("--stdin-filename", default="<stdin>", help="Name of the document read from '-'.")
+@click.option(
+    "--progress/--no-progress",
+    default=None,
+    help="Progress bar on standard error (default: on a terminal, for 20+ documents).",
+)
+@click.option("--color", type=click.Choice(["auto", "always", "never"]), default="auto", show_default=True,
+              help="Colour in text output.")  # fmt: skip
+def check(files, fmt, output, rule_dirs, no_builtin_rules, config_file, no_config, select, ignore, fail_on,
+          profile, tolerance, waivers_file, baseline_file, write_baseline, jobs, statistics, stdin_filename,
+          progress, color) -> None:  # fmt: skip
+    """Check disclosure documents: files, folders (*.json, *.yaml, *.yml inside), globs, or - for stdin.
 
-    Exit status: 0 no error-level findings, 1 error-level findings, 2 usage or input error.
+    Exit status: 0 nothing at or above --fail-on, 1 findings at or above it, 2 usage or input error.
     """
-    from budgetlint.engine import check_document
-    from budgetlint.loader import InputError, load_path
-    from budgetlint.report import Results, render
+    from budgetlint import batch
+    from budgetlint.config import ConfigError, check_selectors, load_config, rule_selected
+    from budgetlint.loader import InputError
+    from budgetlint.report import Summary, make_reporter
+    from budgetlint.rulebook import Rulebook
 
-    rulebook = load_rulebook_or_exit(rule_dirs, builtin=not no_builtin_rules)
-    findings, checked, input_errors = [], [], 0
-    for name in files:
-        try:
-            doc = load_path(name)
-        except InputError as err:
-            click.echo(err.render(), err=True)
+    try:
+        config = load_config(config_file, use_files=not no_config)
+        config = config.with_flags(
+            select=_split(select),
+            ignore=_split(ignore),
+            fail_on=fail_on,
+            profile=profile,
+            tolerance=tolerance,
+        )
+        for path in config.rules:
+            if not path.exists():
+                raise ConfigError(config.where("rules"), f"no such rule file or folder: {path}")
+    except ConfigError as err:
+        fail(f"budgetlint: {err}")
+    rule_paths = tuple(str(p) for p in (*config.rules, *rule_dirs))
+    builtin = config.builtin_rules and not no_builtin_rules
+    full = load_rulebook_or_exit(rule_paths, builtin=builtin)
+    tags = {r.info.id: r.info.tags for r in full.rules}
+    try:
+        check_selectors(config, tags)
+    except ConfigError as err:
+        fail(f"budgetlint: {err}")
+    keep = tuple(r.info.id for r in full.rules if rule_selected(config, r.info.id, r.info.tags))
+    rulebook = Rulebook(tuple(r for r in full.rules if r.info.id in keep), full.files)
+
+    try:
+        waivers = baseline = writer = None
+        waivers_path = Path(waivers_file) if waivers_file else config.waivers
+        if waivers_path is not None:
+            from budgetlint.waivers import load_waivers
+
+            waivers = load_waivers(waivers_path, display_path(waivers_path))
+        if baseline_file:
+            from budgetlint.baseline import load_baseline
+
+            baseline = load_baseline(Path(baseline_file))
+        if write_baseline:
+            from budgetlint.baseline import BaselineWriter
+
+            writer = BaselineWriter(Path(write_baseline))
+    except InputError as err:
+        fail(err.render())
+    post = Post(config, tags, waivers, baseline, writer)
+
+    sources = batch.discover(files, stdin_filename)
+    need_prints = bool(baseline or writer) or fmt == "sarif"
+    recipe = batch.Recipe(rule_paths, builtin, keep, config.profile, config.tolerance, need_prints)
+    out = open(output, "w", encoding="utf-8", newline="\n") if output else sys.stdout  # noqa: SIM115
+    paint = color == "always" or (
+        color == "auto" and not output and sys.stdout.isatty() and "NO_COLOR" not in os.environ
+    )
+    reporter = make_reporter(fmt, out, [r.info for r in rulebook.rules], color=fmt == "text" and paint,
+                             fail_on=config.fail_on)  # fmt: skip
+    summary = Summary(fail_on=config.fail_on, statistics=statistics)
+    bar = batch.Progress(len(sources), enabled=progress)
+    input_errors = 0
+    reporter.begin()
+    for result in batch.run(sources, recipe, rulebook, jobs=jobs or os.cpu_count() or 1):
+        bar.step()
+        if result.error:
+            bar.close()
+            click.echo(result.error, err=True)
             input_errors += 1
             continue
-        checked.append(name)
-        findings.extend(check_document(doc, rulebook))
-    results = Results(tuple(checked), tuple(findings))
-    color = fmt == "text" and sys.stdout.isatty()
-    click.echo(render(fmt, results, rulebook, color=color), nl=False)
+        items = post.items(result)
+        summary.files += 1
+        summary.add(items)
+        reporter.file(result.name, items)
+    bar.close()
+    extra = post.waiver_items()
+    if extra:
+        summary.add(extra)
+        reporter.file(waivers.display, extra, document=False)
+    if baseline is not None:
+        summary.baseline_known, summary.baseline_fixed = baseline.matched, baseline.fixed()
+    reporter.end(summary)
+    if output:
+        out.close()
+    if statistics and fmt != "text":
+        from budgetlint.report.text import statistics_lines
+
+        click.echo("\n".join(statistics_lines(summary, reporter.rules)), err=True)
+    if writer is not None:
+        try:
+            n = writer.write()
+        except InputError as err:
+            fail(err.render())
+        click.echo(f"budgetlint: wrote {n} finding(s) to the baseline {write_baseline}", err=True)
     if input_errors:
         sys.exit(EXIT_USAGE)
-    sys.exit(EXIT_FINDINGS if results.counts()["error"] else EXIT_CLEAN)
+    failing = any(summary.counts[s] for s in summary.counts if config.fails(s))
+    sys.exit(EXIT_FINDINGS if failing and writer is None else EXIT_CLEAN)

@@ -1,15 +1,87 @@
-"""Output formats: one module each, all with `render(results, rulebook) -> str`."""
+"""Output formats, one module each: a Reporter gets the findings of one document at a time."""
 
 from __future__ import annotations
 
+import io
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from budgetlint.findings import Finding
+
+FORMATS = ("text", "json", "sarif", "github", "junit")
+
+
+@dataclass(frozen=True)
+class Item:
+    """A finding as reported: with the waiver that accepted it, if any, and its fingerprint."""
+
+    finding: Finding
+    waived: object | None = None  # a budgetlint.waivers.Waiver
+    fingerprint: str | None = None
+
+
+@dataclass
+class Summary:
+    files: int = 0
+    counts: Counter = field(default_factory=Counter)  # by severity, waived findings excluded
+    waived: int = 0
+    by_rule: Counter = field(default_factory=Counter)  # reported findings (waived excluded) by rule
+    baseline_known: int | None = None  # None: no --baseline
+    baseline_fixed: int | None = None
+    fail_on: str = "error"
+    statistics: bool = False
+
+    @property
+    def findings(self) -> int:
+        return sum(self.counts.values())
+
+    def add(self, items) -> None:
+        for item in items:
+            if item.waived is not None:
+                self.waived += 1
+            else:
+                self.counts[item.finding.severity] += 1
+                self.by_rule[item.finding.rule] += 1
+
+
+class Reporter:
+    """begin(), then file(name, items) per document in input order, then end(summary)."""
+
+    def __init__(self, out, rules=None, color: bool = False, fail_on: str = "error"):
+        self.out = out
+        self.rules = {i.id: i for i in (rules or ())}  # RuleInfo by id
+        self.color = color
+        self.fail_on = fail_on
+
+    def begin(self) -> None:
+        pass
+
+    def file(self, name: str, items: list[Item], document: bool = True) -> None:
+        """The findings of one document (document=False: of the waivers file)."""
+        raise NotImplementedError
+
+    def end(self, summary: Summary) -> None:
+        pass
+
+
+def make_reporter(fmt: str, out, rules=None, color: bool = False, fail_on: str = "error") -> Reporter:
+    if fmt == "json":
+        from budgetlint.report.json_format import JsonReporter as cls
+    elif fmt == "sarif":
+        from budgetlint.report.sarif import SarifReporter as cls
+    elif fmt == "github":
+        from budgetlint.report.github import GithubReporter as cls
+    elif fmt == "junit":
+        from budgetlint.report.junit import JunitReporter as cls
+    else:
+        from budgetlint.report.text import TextReporter as cls
+    return cls(out, rules, color=color, fail_on=fail_on)
 
 
 @dataclass(frozen=True)
 class Results:
+    """All findings of a run at once (tests, small tools); the CLI streams instead."""
+
     files: tuple[str, ...]
     findings: tuple[Finding, ...]
 
@@ -17,14 +89,16 @@ class Results:
         return Counter(f.severity for f in self.findings)
 
 
-FORMATS = ("text", "json")
-
-
 def render(fmt: str, results: Results, rulebook=None, color: bool = False) -> str:
-    if fmt == "json":
-        from budgetlint.report import json_format
-
-        return json_format.render(results, rulebook)
-    from budgetlint.report import text
-
-    return text.render(results, color=color)
+    out = io.StringIO()
+    rules = [r.info for r in rulebook.rules] if rulebook is not None else ()
+    reporter = make_reporter(fmt, out, rules, color=color)
+    reporter.begin()
+    summary = Summary()
+    for name in results.files:
+        items = [Item(f) for f in results.findings if f.file == name]
+        summary.files += 1
+        summary.add(items)
+        reporter.file(name, items)
+    reporter.end(summary)
+    return out.getvalue()

@@ -1,40 +1,66 @@
-"""JSON output, a documented and versioned shape (docs/output-formats.md)."""
+"""JSON output, a documented and versioned shape (docs/output-formats.md), written as it goes."""
 
 from __future__ import annotations
 
 import json
 
 from budgetlint import __version__
+from budgetlint.report import Reporter
 
 FORMAT_VERSION = 1
 
 
-def render(results, rulebook=None) -> str:
-    counts = results.counts()
-    payload = {
-        "format": "budgetlint-findings",
-        "version": FORMAT_VERSION,
-        "tool": {"name": "budgetlint", "version": __version__},
-        "files": list(results.files),
-        "findings": [
-            {
-                "file": f.file,
-                "line": f.line,
-                "column": f.column,
-                "rule": f.rule,
-                "severity": f.severity,
-                "message": f.message,
-                "pointer": f.pointer,
-                "title": f.title_en,
-            }
-            for f in results.findings
-        ],
-        "summary": {
-            "files": len(results.files),
-            "findings": len(results.findings),
-            "error": counts["error"],
-            "warning": counts["warning"],
-            "info": counts["info"],
-        },
+def finding_object(item) -> dict:
+    f = item.finding
+    waived = None
+    if item.waived is not None:
+        waived = {"reason": item.waived.reason, "approved_by": item.waived.approved_by}
+    return {
+        "file": f.file,
+        "line": f.line,
+        "column": f.column,
+        "rule": f.rule,
+        "severity": f.severity,
+        "message": f.message,
+        "pointer": f.pointer,
+        "title": f.title_en,
+        "waived": waived,
     }
-    return json.dumps(payload, ensure_ascii=False, indent=2) + "\n"
+
+
+def _dump(value, indent: int) -> str:
+    text = json.dumps(value, ensure_ascii=False, indent=2)
+    return text.replace("\n", "\n" + " " * indent)
+
+
+class JsonReporter(Reporter):
+    def begin(self) -> None:
+        self.files: list[str] = []
+        self.first = True
+        tool = _dump({"name": "budgetlint", "version": __version__}, 2)
+        self.out.write(
+            f'{{\n  "format": "budgetlint-findings",\n  "version": {FORMAT_VERSION},\n  "tool": {tool},\n'
+            '  "findings": ['
+        )
+
+    def file(self, name, items, document: bool = True) -> None:
+        if document:
+            self.files.append(name)
+        for item in items:
+            self.out.write(("\n" if self.first else ",\n") + "    " + _dump(finding_object(item), 4))
+            self.first = False
+
+    def end(self, summary) -> None:
+        self.out.write("]" if self.first else "\n  ]")
+        payload = {
+            "files": summary.files,
+            "findings": summary.findings,
+            "error": summary.counts["error"],
+            "warning": summary.counts["warning"],
+            "info": summary.counts["info"],
+            "waived": summary.waived,
+            "by_rule": dict(sorted(summary.by_rule.items())),
+        }
+        if summary.baseline_known is not None:
+            payload["baseline"] = {"known": summary.baseline_known, "fixed": summary.baseline_fixed}
+        self.out.write(f',\n  "files": {_dump(self.files, 2)},\n  "summary": {_dump(payload, 2)}\n}}\n')

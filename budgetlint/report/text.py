@@ -2,31 +2,64 @@
 
 from __future__ import annotations
 
-_COLORS = {"error": "\x1b[31m", "warning": "\x1b[33m", "info": "\x1b[36m"}
+from budgetlint.report import Reporter
+
+_COLORS = {"error": "\x1b[31m", "warning": "\x1b[33m", "info": "\x1b[36m", "waived": "\x1b[2m"}
 _RESET = "\x1b[0m"
 
 
-def summary(results) -> str:
-    counts = results.counts()
-    n_files = len(results.files)
-    files = f"{n_files} file" + ("" if n_files == 1 else "s")
-    total = len(results.findings)
-    if not total:
-        return f"No problems found in {files}."
-    parts = ", ".join(
-        f"{counts[s]} {s if s == 'info' or counts[s] == 1 else s + 's'}"
-        for s in ("error", "warning", "info")
-        if counts[s]
-    )
-    return f"Found {total} problem{'s' if total != 1 else ''} ({parts}) in {files}."
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}" + ("" if n == 1 or word == "info" else "s")
 
 
-def render(results, color: bool = False) -> str:
+def summary_line(summary) -> str:
+    files = _plural(summary.files, "file")
+    total = summary.findings
+    if total:
+        parts = ", ".join(
+            _plural(summary.counts[s], s) for s in ("error", "warning", "info") if summary.counts[s]
+        )
+        text = f"Found {_plural(total, 'problem')} ({parts}) in {files}"
+    else:
+        text = f"No problems found in {files}"
+    extras = []
+    if summary.waived:
+        extras.append(f"{summary.waived} waived")
+    if summary.baseline_known is not None:
+        extras.append(f"{summary.baseline_known} in the baseline")
+        extras.append(
+            f"{_plural(summary.baseline_fixed or 0, 'baseline entry')} fixed".replace("entrys", "entries")
+        )
+    return text + (f" ({'; '.join(extras)})" if extras else "") + "."
+
+
+def statistics_lines(summary, rules: dict) -> list[str]:
     lines = []
-    for f in results.findings:
-        severity = f.severity
-        if color:
-            severity = f"{_COLORS.get(severity, '')}{severity}{_RESET}"
-        lines.append(f"{f.file}:{f.line}:{f.column}: {severity} {f.rule} {f.message}")
-    lines.append(summary(results))
-    return "\n".join(lines) + "\n"
+    for rule, n in sorted(summary.by_rule.items(), key=lambda kv: (-kv[1], kv[0])):
+        info = rules.get(rule)
+        title = info.title_en if info else ""
+        lines.append(f"{n:>6}  {rule:<12} {title}".rstrip())
+    return lines
+
+
+def waived_note(waiver) -> str:
+    by = f"; approved by {waiver.approved_by}" if waiver.approved_by else ""
+    return f" [waived: {waiver.reason}{by}]"
+
+
+class TextReporter(Reporter):
+    def _paint(self, text: str, key: str) -> str:
+        return f"{_COLORS[key]}{text}{_RESET}" if self.color else text
+
+    def file(self, name, items, document: bool = True) -> None:
+        for item in items:
+            f = item.finding
+            line = f"{f.file}:{f.line}:{f.column}: {self._paint(f.severity, f.severity)} {f.rule} {f.message}"
+            if item.waived is not None:
+                line += self._paint(waived_note(item.waived), "waived")
+            self.out.write(line + "\n")
+
+    def end(self, summary) -> None:
+        if summary.statistics and summary.by_rule:
+            self.out.write("\n".join(statistics_lines(summary, self.rules)) + "\n")
+        self.out.write(summary_line(summary) + "\n")

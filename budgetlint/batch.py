@@ -1,0 +1,202 @@
+"""Batches: find the documents named by files, folders, globs and `-`; check them in worker processes."""
+
+from __future__ import annotations
+
+import glob
+import multiprocessing
+import os
+import sys
+import time
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+
+from budgetlint.findings import Finding
+
+DOCUMENT_SUFFIXES = (".json", ".yaml", ".yml")
+# found in folders but not documents: rule test cases and the waivers file
+SKIPPED_IN_FOLDERS = (".cases.yaml", "budgetlint-waivers.yaml", "budgetlint-waivers.yml")
+
+
+@dataclass(frozen=True)
+class Source:
+    name: str  # as shown in findings
+    path: str | None  # None: read from `data` (standard input)
+    data: bytes | None = None
+    problem: str | None = None  # an argument that names nothing
+
+
+@dataclass(frozen=True)
+class FileResult:
+    name: str
+    findings: tuple[Finding, ...] = ()
+    fingerprints: tuple[str, ...] | None = None
+    error: str | None = None  # rendered InputError
+
+
+@dataclass(frozen=True)
+class Recipe:
+    """What a worker needs to rebuild the rulebook (compiled rules are closures: not picklable)."""
+
+    rule_paths: tuple[str, ...]
+    builtin: bool
+    keep: tuple[str, ...] | None  # rule ids to run; None: all
+    profile: str | None
+    tolerance: Decimal | None
+    fingerprints: bool
+
+
+def _has_magic(arg: str) -> bool:
+    return any(c in arg for c in "*?[")
+
+
+def _walk(folder: Path, shown: str) -> Iterator[Source]:
+    for root, dirs, files in os.walk(folder):
+        dirs[:] = sorted(
+            d for d in dirs if not d.startswith(".") and d not in ("node_modules", "__pycache__")
+        )
+        rel = Path(root).relative_to(folder)
+        for f in sorted(files):
+            if (
+                f.startswith(".")
+                or not f.lower().endswith(DOCUMENT_SUFFIXES)
+                or f.endswith(SKIPPED_IN_FOLDERS)
+            ):
+                continue
+            yield Source(
+                Path(shown, rel, f).as_posix() if shown != "." else (rel / f).as_posix(), str(Path(root, f))
+            )
+
+
+def discover(args: Iterable[str], stdin_name: str = "<stdin>", stdin=None) -> list[Source]:
+    """Sources in the order given: folders recurse (sorted), globs expand, `-` reads standard input."""
+    out: list[Source] = []
+    for arg in args:
+        path = Path(arg)
+        if arg == "-":
+            data = (stdin or sys.stdin.buffer).read()
+            out.append(Source(stdin_name, None, data))
+        elif path.is_dir():
+            found = list(_walk(path, arg.rstrip("/") or "/"))
+            out.extend(
+                found or [Source(arg, None, problem="no .json, .yaml or .yml document in this folder")]
+            )
+        elif _has_magic(arg) and not path.exists():
+            matched = sorted(glob.glob(arg, recursive=True))
+            files = [m for m in matched if Path(m).is_file()]
+            for m in files:
+                out.append(Source(Path(m).as_posix(), m))
+            for m in matched:
+                if Path(m).is_dir():
+                    out.extend(_walk(Path(m), m))
+            if not matched:
+                out.append(Source(arg, None, problem="no file matches this pattern"))
+        else:
+            out.append(Source(arg, arg))
+    return out
+
+
+# --- checking, in this process or in workers -----------------------------------------------------
+
+_STATE: dict = {}
+
+
+def _setup(recipe: Recipe) -> None:
+    if _STATE.get("recipe") == recipe:
+        return
+    from budgetlint.cli import load_rulebook_or_exit
+    from budgetlint.engine import DEFAULT_SETTINGS, Settings
+    from budgetlint.rulebook import Rulebook
+
+    rulebook = load_rulebook_or_exit(recipe.rule_paths, builtin=recipe.builtin)
+    if recipe.keep is not None:
+        rulebook = Rulebook(tuple(r for r in rulebook.rules if r.info.id in recipe.keep), rulebook.files)
+    tolerance = recipe.tolerance if recipe.tolerance is not None else DEFAULT_SETTINGS.rounding_per_item
+    _STATE.update(recipe=recipe, rulebook=rulebook, settings=Settings(recipe.profile, tolerance))
+
+
+def use_rulebook(recipe: Recipe, rulebook) -> None:
+    """Install an already-loaded rulebook (forked workers inherit it)."""
+    from budgetlint.engine import DEFAULT_SETTINGS, Settings
+
+    tolerance = recipe.tolerance if recipe.tolerance is not None else DEFAULT_SETTINGS.rounding_per_item
+    _STATE.update(recipe=recipe, rulebook=rulebook, settings=Settings(recipe.profile, tolerance))
+
+
+def check_source(source: Source) -> FileResult:
+    from budgetlint.engine import check_document
+    from budgetlint.loader import InputError, load_bytes, load_path
+
+    if source.problem:
+        return FileResult(source.name, error=f"{source.name}: error: {source.problem}")
+    try:
+        if source.path is None:
+            doc = load_bytes(source.data or b"", source.name, _sniff(source))
+        else:
+            doc = load_path(source.path, source.name)
+    except InputError as err:
+        return FileResult(source.name, error=err.render())
+    findings = tuple(check_document(doc, _STATE["rulebook"], settings=_STATE["settings"]))
+    prints = None
+    if _STATE["recipe"].fingerprints:
+        from budgetlint.baseline import fingerprint
+
+        prints = tuple(fingerprint(doc.data, f) for f in findings)
+    return FileResult(source.name, findings, prints)
+
+
+def _sniff(source: Source) -> str:
+    name = source.name.lower()
+    if name.endswith((".yaml", ".yml")):
+        return "yaml"
+    if name.endswith(".json"):
+        return "json"
+    head = (source.data or b"").lstrip(b"\xef\xbb\xbf \t\r\n")[:1]
+    return "json" if head in (b"{", b"[") else "yaml"
+
+
+def _init_worker(recipe: Recipe) -> None:
+    _setup(recipe)
+
+
+def run(sources: list[Source], recipe: Recipe, rulebook, jobs: int = 1) -> Iterator[FileResult]:
+    """Results in input order, one document at a time: nothing of a document outlives its result."""
+    use_rulebook(recipe, rulebook)
+    if jobs <= 1 or len(sources) < 2:
+        for source in sources:
+            yield check_source(source)
+        return
+    methods = multiprocessing.get_all_start_methods()
+    ctx = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
+    with ctx.Pool(min(jobs, len(sources)), initializer=_init_worker, initargs=(recipe,)) as pool:
+        chunk = max(1, min(16, len(sources) // (jobs * 8)))
+        yield from pool.imap(check_source, sources, chunksize=chunk)
+
+
+class Progress:
+    """`[#####-----] 120/1000` on standard error, only when it is a terminal and the batch is long."""
+
+    def __init__(self, total: int, stream=None, minimum: int = 20, enabled: bool | None = None):
+        self.stream = stream or sys.stderr
+        tty = hasattr(self.stream, "isatty") and self.stream.isatty()
+        self.enabled = (tty and total >= minimum) if enabled is None else enabled
+        self.total, self.done, self.last = total, 0, 0.0
+
+    def step(self) -> None:
+        self.done += 1
+        if not self.enabled:
+            return
+        now = time.monotonic()
+        if now - self.last < 0.1 and self.done < self.total:
+            return
+        self.last = now
+        width = 30
+        filled = width * self.done // max(self.total, 1)
+        self.stream.write(f"\r[{'#' * filled}{'-' * (width - filled)}] {self.done}/{self.total} documents")
+        self.stream.flush()
+
+    def close(self) -> None:
+        if self.enabled:
+            self.stream.write("\r" + " " * 60 + "\r")
+            self.stream.flush()

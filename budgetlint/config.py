@@ -1,0 +1,238 @@
+"""Configuration: `[tool.budgetlint]` in pyproject.toml or `budgetlint.toml`, merged with flags."""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass, field, replace
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - Python 3.10
+    import tomli as tomllib
+
+from budgetlint.findings import SEVERITIES, SEVERITY_RANK
+
+CONFIG_NAMES = ("budgetlint.toml", "pyproject.toml")
+WAIVERS_NAME = "budgetlint-waivers.yaml"
+# findings that do not come from a rule of the rulebook: `select` keeps them, only `ignore` by
+# their exact id drops them (a broken document must not pass because a selection left it out)
+SPECIAL_IDS = ("schema", "rule-error", "waiver")
+KEYS = (
+    "rules",
+    "builtin-rules",
+    "select",
+    "ignore",
+    "severity",
+    "tolerance",
+    "profile",
+    "fail-on",
+    "waivers",
+)
+
+
+class ConfigError(Exception):
+    """A configuration problem, rendered `file: key.path: message`."""
+
+    def __init__(self, where: str, message: str):
+        self.where, self.message = where, message
+        super().__init__(f"{where}: {message}")
+
+
+@dataclass(frozen=True)
+class Config:
+    path: Path | None = None  # the config file, None without one
+    prefix: str = ""  # "tool.budgetlint." in pyproject.toml, "" in budgetlint.toml
+    rules: tuple[Path, ...] = ()
+    builtin_rules: bool = True
+    select: tuple[str, ...] = ()
+    ignore: tuple[str, ...] = ()
+    severity: dict[str, str] = field(default_factory=dict)
+    tolerance: Decimal | None = None
+    profile: str | None = None
+    fail_on: str = "error"
+    waivers: Path | None = None
+    origin: dict[str, str] = field(default_factory=dict)  # key → where it was set, for messages
+
+    def where(self, key: str) -> str:
+        return self.origin.get(key, f"{self.path}: {self.prefix}{key}" if self.path else key)
+
+    def fails(self, severity: str) -> bool:
+        return SEVERITY_RANK.get(severity, 9) <= SEVERITY_RANK[self.fail_on]
+
+    def with_flags(self, **flags) -> Config:
+        """Command-line values (None = not given) override the file."""
+        changes, origin = {}, dict(self.origin)
+        for key, value in flags.items():
+            if value is None or value == ():
+                continue
+            changes[key] = value
+            origin[key.replace("_", "-")] = f"--{key.replace('_', '-')}"
+        if "fail_on" in changes:
+            _choice(changes["fail_on"], SEVERITIES, "--fail-on")
+        if "profile" in changes:
+            _profile(changes["profile"], "--profile")
+        if "tolerance" in changes:
+            changes["tolerance"] = _decimal(changes["tolerance"], "--tolerance")
+        return replace(self, origin=origin, **changes)
+
+
+def find_config(start: Path) -> tuple[Path, str] | None:
+    """Walk up from start: the first budgetlint.toml, or pyproject.toml with [tool.budgetlint]."""
+    for folder in [start, *start.parents]:
+        own = folder / "budgetlint.toml"
+        if own.is_file():
+            return own, ""
+        pyproject = folder / "pyproject.toml"
+        if pyproject.is_file() and "budgetlint" in _read(pyproject).get("tool", {}):
+            return pyproject, "tool.budgetlint."
+    return None
+
+
+def load_config(explicit: str | None = None, use_files: bool = True, start: Path | None = None) -> Config:
+    if explicit is not None:
+        path = Path(explicit)
+        if not path.is_file():
+            raise ConfigError(explicit, "no such config file")
+        prefix = "tool.budgetlint." if path.name == "pyproject.toml" else ""
+        found = (path, prefix)
+    elif not use_files:
+        return Config()
+    else:
+        found = find_config(start or Path.cwd())
+    if found is None:
+        return Config()
+    path, prefix = found
+    table = _read(path)
+    if prefix:
+        table = table.get("tool", {}).get("budgetlint")
+        if table is None:
+            raise ConfigError(str(path), "no [tool.budgetlint] table")
+    return parse_table(table, path, prefix)
+
+
+def _read(path: Path) -> dict:
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8"), parse_float=Decimal)
+    except tomllib.TOMLDecodeError as err:
+        raise ConfigError(str(path), f"invalid TOML: {err}") from None
+    except (OSError, UnicodeDecodeError) as err:
+        raise ConfigError(str(path), f"cannot read: {err}") from None
+
+
+def parse_table(table: dict, path: Path, prefix: str = "") -> Config:
+    def where(key: str) -> str:
+        return f"{path}: {prefix}{key}"
+
+    values: dict = {}
+    for key, value in table.items():
+        if key not in KEYS:
+            from difflib import get_close_matches
+
+            near = get_close_matches(key, KEYS, n=1)
+            hint = f"; did you mean '{near[0]}'?" if near else f" (known: {', '.join(KEYS)})"
+            raise ConfigError(where(key), f"unknown key{hint}")
+        if key in ("rules", "select", "ignore"):
+            items = _strings(value, where(key))
+            values[key] = tuple(path.parent / i for i in items) if key == "rules" else tuple(items)
+        elif key == "builtin-rules":
+            if not isinstance(value, bool):
+                raise ConfigError(where(key), "expected true or false")
+            values["builtin_rules"] = value
+        elif key == "severity":
+            if not isinstance(value, dict):
+                raise ConfigError(where(key), 'expected a table, e.g. [severity] "PERF-04" = "error"')
+            values[key] = {k: _choice(v, SEVERITIES, where(f'{key}."{k}"')) for k, v in value.items()}
+        elif key == "tolerance":
+            values[key] = _decimal(value, where(key))
+        elif key == "profile":
+            values[key] = _profile(value, where(key))
+        elif key == "fail-on":
+            values["fail_on"] = _choice(value, SEVERITIES, where(key))
+        elif key == "waivers":
+            if not isinstance(value, str):
+                raise ConfigError(where(key), "expected a path (text)")
+            values[key] = path.parent / value
+    if "waivers" not in values and (path.parent / WAIVERS_NAME).is_file():
+        values["waivers"] = path.parent / WAIVERS_NAME
+    origin = {k: where(k) for k in table}
+    return Config(path=path, prefix=prefix, origin=origin, **values)
+
+
+def _strings(value, where: str) -> list[str]:
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
+        raise ConfigError(where, "expected a list of non-empty strings")
+    return value
+
+
+def _choice(value, choices, where: str) -> str:
+    if value not in choices:
+        raise ConfigError(where, f"{value!r} is not one of {', '.join(choices)}")
+    return value
+
+
+def _decimal(value, where: str) -> Decimal:
+    if isinstance(value, bool) or not isinstance(value, int | str | Decimal):
+        raise ConfigError(where, f"expected a number, got {value!r}")
+    try:
+        number = Decimal(str(value))
+    except InvalidOperation:
+        raise ConfigError(where, f"{value!r} is not a number") from None
+    if not number.is_finite() or number < 0:
+        raise ConfigError(where, f"{value} must be a finite number ≥ 0")
+    return number
+
+
+def _profile(value, where: str) -> str:
+    from budgetlint.profiles import PROFILES
+
+    return _choice(value, tuple(PROFILES), where)
+
+
+# --- selection by id, prefix or tag --------------------------------------------------------------
+
+
+def matches(selector: str, rule_id: str, tags: tuple[str, ...] = ()) -> bool:
+    if rule_id in SPECIAL_IDS:
+        return selector == rule_id
+    return rule_id.startswith(selector) or selector in tags
+
+
+def check_selectors(config: Config, infos: dict[str, tuple[str, ...]]) -> None:
+    """Every selector must match a rule (or a special id): a typo would silently select nothing."""
+    for key, selectors in (
+        ("select", config.select),
+        ("ignore", config.ignore),
+        ("severity", config.severity),
+    ):
+        for s in selectors:
+            if s in SPECIAL_IDS or any(matches(s, rid, tags) for rid, tags in infos.items()):
+                continue
+            from difflib import get_close_matches
+
+            near = get_close_matches(s, list(infos), n=1)
+            hint = f"; did you mean {near[0]}?" if near else ""
+            raise ConfigError(config.where(key), f"{s!r} matches no rule id, prefix or tag{hint}")
+
+
+def rule_selected(config: Config, rule_id: str, tags: tuple[str, ...] = ()) -> bool:
+    if any(matches(s, rule_id, tags) for s in config.ignore):
+        return False
+    if not config.select or rule_id in SPECIAL_IDS:
+        return True
+    return any(matches(s, rule_id, tags) for s in config.select)
+
+
+def severity_for(config: Config, rule_id: str, tags: tuple[str, ...], default: str) -> str:
+    """The override of the most specific selector: an exact id beats a prefix beats a tag."""
+    best, best_rank = default, None
+    for selector, severity in config.severity.items():
+        if not matches(selector, rule_id, tags):
+            continue
+        rank = (0 if selector == rule_id else 1 if rule_id.startswith(selector) else 2, -len(selector))
+        if best_rank is None or rank < best_rank:
+            best, best_rank = severity, rank
+    return best

@@ -1,0 +1,135 @@
+"""Waivers: findings an accountable person has accepted, kept in a sidecar YAML file."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+from fnmatch import fnmatchcase
+from pathlib import Path
+
+from budgetlint.findings import Finding
+from budgetlint.loader import InputError, load_path
+
+KEYS = ("document", "rule", "pointer", "reason", "approved_by", "expires")
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+@dataclass
+class Waiver:
+    line: int
+    column: int
+    document: str  # a glob, relative to the waivers file's folder; `*` crosses folders
+    rule: str
+    pointer: str | None  # None: every pointer
+    reason: str
+    approved_by: str | None = None
+    expires: date | None = None
+    relevant: bool = False  # its document glob matched a checked document
+    used: int = 0
+
+    def covers(self, doc_key: str, finding: Finding) -> bool:
+        return (
+            finding.rule == self.rule
+            and (self.pointer is None or finding.pointer == self.pointer)
+            and fnmatchcase(doc_key, self.document)
+        )
+
+
+class Waivers:
+    def __init__(self, path: Path, display: str, entries: list[Waiver], today: date | None = None):
+        self.path, self.display, self.entries = path, display, entries
+        self.base = path.resolve().parent
+        self.today = today or date.today()
+
+    def key(self, doc_name: str) -> str:
+        """A document's path as the waivers file names it: relative to its folder when possible."""
+        path = Path(doc_name)
+        try:
+            return path.resolve().relative_to(self.base).as_posix()
+        except (ValueError, OSError):
+            return path.as_posix()
+
+    def find(self, doc_name: str, finding: Finding) -> Waiver | None:
+        key = self.key(doc_name)
+        for w in self.entries:
+            expired = w.expires is not None and w.expires < self.today
+            if not expired and w.covers(key, finding):
+                w.used += 1
+                return w
+        return None
+
+    def mark_checked(self, doc_name: str) -> None:
+        key = self.key(doc_name)
+        for w in self.entries:
+            if fnmatchcase(key, w.document):
+                w.relevant = True
+
+    def problems(self) -> list[Finding]:
+        """Waivers that are expired, or that waived nothing in a document this run checked, or
+        whose document glob names no file at all (a typo would otherwise never be noticed)."""
+        out = []
+        for w in self.entries:
+            what = f"{w.rule} {w.document}{' ' + w.pointer if w.pointer else ''}"
+            if w.expires is not None and w.expires < self.today and w.relevant:
+                message = f"豁免已于 {w.expires.isoformat()} 到期（{what}）：请复核后续期或删除"
+            elif w.relevant and not w.used:
+                message = f"豁免未匹配任何问题（{what}）：问题可能已修正，请删除此条"
+            elif not w.relevant and not any(self.base.glob(w.document)):
+                message = f"豁免所指文件不存在（{what}）：请更正 document"
+            else:
+                continue
+            out.append(Finding(self.display, w.line, w.column, "waiver", "warning", message, "", "Waiver"))
+        return out
+
+
+def load_waivers(path: Path, display: str | None = None, today: date | None = None) -> Waivers:
+    """Read and check a waivers file; raises InputError naming the file, entry line and key."""
+    display = display or str(path)
+    doc = load_path(path, display)
+    raw = doc.data
+    if isinstance(raw, dict) and set(raw) == {"waivers"}:
+        raw, base = raw["waivers"], "/waivers"
+    else:
+        base = ""
+    if not isinstance(raw, list):
+        raise InputError(display, "a waivers file is a list of entries (document, rule, reason …)", 1, 1)
+    entries = []
+    for i, item in enumerate(raw):
+        line, col = doc.position(f"{base}/{i}")
+
+        def bad(message: str, key: str | None = None, line=line, col=col, i=i):
+            where = doc.position(f"{base}/{i}/{key}") if key else (line, col)
+            return InputError(display, f"waiver {i + 1}: {message}", *where)
+
+        if not isinstance(item, dict):
+            raise bad("expected a mapping with document, rule and reason")
+        for key in item:
+            if key not in KEYS:
+                raise bad(f"unknown key '{key}' (known: {', '.join(KEYS)})", key)
+        for key in ("document", "rule", "reason"):
+            if not isinstance(item.get(key), str) or not item[key].strip():
+                raise bad(f"'{key}' is required (text)", key if key in item else None)
+        pointer = item.get("pointer")
+        if pointer is not None and (
+            not isinstance(pointer, str) or (pointer and not pointer.startswith("/"))
+        ):
+            raise bad("'pointer' is a JSON Pointer such as /narrative/revenue/total", "pointer")
+        approved = item.get("approved_by")
+        if approved is not None and not isinstance(approved, str):
+            raise bad("'approved_by' is text", "approved_by")
+        expires = item.get("expires")
+        if expires is not None:
+            text = str(expires)
+            try:
+                if not _DATE.match(text):
+                    raise ValueError
+                expires = date.fromisoformat(text)
+            except ValueError:
+                raise bad(f"'expires' must be a date YYYY-MM-DD, got {text!r}", "expires") from None
+        entries.append(
+            Waiver(
+                line, col, item["document"], item["rule"], pointer, item["reason"].strip(), approved, expires
+            )
+        )
+    return Waivers(path, display, entries, today)
