@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
 
 from budgetlint.dsl.values import (
@@ -261,6 +262,50 @@ def _matches(s, pattern):
     return None if s is None else pattern.search(s) is not None
 
 
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+_LONGEST_REPEAT = 20  # a doubled word or phrase, not a repeated paragraph
+_WORD = re.compile(r"[\w.%]+")  # no punctuation: "收入、事业收入、事业" is a list, not a doubled word
+
+
+def _repeated(s, min_len=Decimal(2)):
+    """The first run of ≥ min_len word characters (one of them Chinese) printed twice in a row.
+
+    "解决企业职工企业职工基本养老保险" → "企业职工"; null when there is none.
+    """
+    s = _text(s, "repeated()")
+    if s is None:
+        return None
+    shortest = max(1, _places(min_len))
+    for start in range(len(s)):
+        for size in range(shortest, min(_LONGEST_REPEAT, (len(s) - start) // 2) + 1):
+            if s[start] != s[start + size]:
+                continue
+            run = s[start : start + size]
+            if run == s[start + size : start + 2 * size] and _CJK.search(run) and _WORD.fullmatch(run):
+                return run
+    return None
+
+
+def _abbreviates(short, full):
+    """`short` keeps the characters of `full` in order (县社保中心 ⊑ 寻乌县社会保险服务中心)."""
+    short, full = _text(short, "abbreviates()"), _text(full, "abbreviates()")
+    if short is None or full is None:
+        return None
+    rest = iter(full)
+    return bool(short) and all(ch in rest for ch in short)
+
+
+def _days(start, end):
+    """Calendar days from one ISO date (YYYY-MM-DD) to another: days("2023-02-01", "2023-02-21") = 20."""
+    start, end = _text(start, "days()"), _text(end, "days()")
+    if start is None or end is None:
+        return None
+    try:
+        return Decimal((date.fromisoformat(end) - date.fromisoformat(start)).days)
+    except ValueError:
+        raise RuleTypeError(f"days() needs dates as YYYY-MM-DD, got {start!r} and {end!r}") from None
+
+
 BUILTINS: dict[str, Builtin] = {
     "sum": Builtin(_sum, 1, 1, "sum of a list of numbers; nulls are skipped"),
     "count": Builtin(_count, 1, 1, "number of elements of a list"),
@@ -296,6 +341,9 @@ BUILTINS: dict[str, Builtin] = {
     "keys": Builtin(_keys, 1, 1, "the field names of an object"),
     "coalesce": Builtin(_coalesce, 1, None, "the first argument that is not null"),
     "str": Builtin(_str, 1, 1, "a value as text"),
+    "repeated": Builtin(_repeated, 1, 2, "a run of ≥ n characters printed twice in a row (企业职工企业职工)"),
+    "abbreviates": Builtin(_abbreviates, 2, 2, "a short name keeps the full name's characters in order"),
+    "days": Builtin(_days, 2, 2, "calendar days from one ISO date to another"),
 }
 
 # A pattern that nests quantifiers ((a+)+, (a*)*, (a|aa)+ …) can backtrack exponentially.
