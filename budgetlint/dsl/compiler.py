@@ -69,16 +69,6 @@ class Compiled:
     stype: SType | None = None
 
 
-def _guard(span: ast.Span, fn: Fn) -> Fn:
-    def guarded(env: Env):
-        try:
-            return fn(env)
-        except RuleTypeError as err:
-            raise RuntimeRuleError(span, str(err)) from None
-
-    return guarded
-
-
 class ExprCompiler:
     """Turns expressions into closures; collects static errors instead of stopping at the first."""
 
@@ -128,8 +118,7 @@ class ExprCompiler:
             return Compiled(lambda env: env[name], scope.names[name])
         if scope.in_filter:
             stype = self._field_type(scope.element, name, "a filtered element", node.span)
-            fn = _guard(node.span, lambda env: get_field(env.get("@"), name))
-            return Compiled(fn, stype)
+            return Compiled(lambda env: get_field(env.get("@"), name), stype)
         if self.schema is None or name in self.schema.root_fields():
             stype = self._field_type(
                 self.schema.root() if self.schema else None, name, "the document", node.span
@@ -155,7 +144,7 @@ class ExprCompiler:
         name = node.name
         stype = self._field_type(base.stype, name, _describe_path(node.base), node.span)
         base_fn = base.fn
-        return Compiled(_guard(node.span, lambda env: get_field(base_fn(env), name)), stype)
+        return Compiled(lambda env: get_field(base_fn(env), name), stype)
 
     def _index(self, node: ast.Index, scope: Scope) -> Compiled:
         base = self.expr(node.base, scope)
@@ -178,7 +167,7 @@ class ExprCompiler:
                     raise RuleTypeError(f"only a list can be indexed, got {kind(seq)}")
                 return seq[i] if -len(seq) <= i < len(seq) else None
 
-            return Compiled(_guard(node.span, pick), self.schema.element(base.stype) if self.schema else None)
+            return Compiled(pick, self.schema.element(base.stype) if self.schema else None)
         element = self.schema.element(base.stype) if self.schema else None
         test = self.expr(sel, Scope(scope.names, element, True)).fn
 
@@ -199,7 +188,7 @@ class ExprCompiler:
                 _restore(env, "@", saved)
             return out
 
-        return Compiled(_guard(node.span, keep), base.stype)
+        return Compiled(keep, base.stype)
 
     def _call(self, node: ast.Call, scope: Scope) -> Compiled:
         if node.func == "setting":
@@ -255,11 +244,11 @@ class ExprCompiler:
                 self.error(pattern_node.span, str(err))
                 return Compiled(lambda env: None)
             subject = fns[0]
-            return Compiled(_guard(node.span, lambda env: impl(subject(env), pattern)))
+            return Compiled(lambda env: impl(subject(env), pattern))
         if n == 1:
             only = fns[0]
-            return Compiled(_guard(node.span, lambda env: impl(only(env))))
-        return Compiled(_guard(node.span, lambda env: impl(*[f(env) for f in fns])))
+            return Compiled(lambda env: impl(only(env)))
+        return Compiled(lambda env: impl(*[f(env) for f in fns]))
 
     def _setting(self, node: ast.Call) -> Compiled:
         """`setting('name')`: a value the run sets (configuration), with its default."""
@@ -299,7 +288,7 @@ class ExprCompiler:
                 _restore(env, name, saved)
             return out
 
-        return Compiled(_guard(node.span, build))
+        return Compiled(build)
 
     def _setlit(self, node: ast.SetLit, scope: Scope) -> Compiled:
         fns = [self.expr(i, scope).fn for i in node.items]
@@ -310,7 +299,7 @@ class ExprCompiler:
 
     def _neg(self, node: ast.Neg, scope: Scope) -> Compiled:
         inner = self.expr(node.operand, scope).fn
-        return Compiled(_guard(node.span, lambda env: arith("-", _ZERO, inner(env))))
+        return Compiled(lambda env: arith("-", _ZERO, inner(env)))
 
     def _not(self, node: ast.Not, scope: Scope) -> Compiled:
         inner = self.expr(node.operand, scope).fn
@@ -319,20 +308,20 @@ class ExprCompiler:
             v = truth(inner(env), "'not'")
             return None if v is None else not v
 
-        return Compiled(_guard(node.span, negate))
+        return Compiled(negate)
 
     def _binop(self, node: ast.BinOp, scope: Scope) -> Compiled:
         left, right, op = self.expr(node.left, scope).fn, self.expr(node.right, scope).fn, node.op
         if op in ("|", "&"):
-            return Compiled(_guard(node.span, lambda env: set_op(op, left(env), right(env))))
-        return Compiled(_guard(node.span, lambda env: arith(op, left(env), right(env))))
+            return Compiled(lambda env: set_op(op, left(env), right(env)))
+        return Compiled(lambda env: arith(op, left(env), right(env)))
 
     def _compare(self, node: ast.Compare, scope: Scope) -> Compiled:
         left, right, op = self.expr(node.left, scope).fn, self.expr(node.right, scope).fn, node.op
         if node.tolerance is None:
-            return Compiled(_guard(node.span, lambda env: compare(op, left(env), right(env))))
+            return Compiled(lambda env: compare(op, left(env), right(env)))
         tol = self.expr(node.tolerance, scope).fn
-        return Compiled(_guard(node.span, lambda env: compare(op, left(env), right(env), tol(env))))
+        return Compiled(lambda env: compare(op, left(env), right(env), tol(env)))
 
     def _in(self, node: ast.In, scope: Scope) -> Compiled:
         left, right, negate = (
@@ -345,7 +334,7 @@ class ExprCompiler:
             v = contains(right(env), left(env))
             return None if v is None else (not v if negate else v)
 
-        return Compiled(_guard(node.span, member))
+        return Compiled(member)
 
     def _and(self, node: ast.And, scope: Scope) -> Compiled:
         left, right = self.expr(node.left, scope).fn, self.expr(node.right, scope).fn
@@ -359,7 +348,7 @@ class ExprCompiler:
                 return False
             return None if a is None or b is None else True
 
-        return Compiled(_guard(node.span, both))
+        return Compiled(both)
 
     def _or(self, node: ast.Or, scope: Scope) -> Compiled:
         left, right = self.expr(node.left, scope).fn, self.expr(node.right, scope).fn
@@ -373,7 +362,7 @@ class ExprCompiler:
                 return True
             return None if a is None or b is None else False
 
-        return Compiled(_guard(node.span, either))
+        return Compiled(either)
 
     def _cond(self, node: ast.Cond, scope: Scope) -> Compiled:
         test = self.expr(node.test, scope).fn
@@ -387,7 +376,7 @@ class ExprCompiler:
                 return None
             return then_fn(env) if t else other_fn(env)
 
-        return Compiled(_guard(node.span, choose), then.stype or other.stype)
+        return Compiled(choose, then.stype or other.stype)
 
 
 def _describe_path(node: ast.Node) -> str:

@@ -80,15 +80,15 @@ def compile_rule(rule: ast.Rule, compiler: ExprCompiler) -> CompiledRule | None:
     for step in rule.steps:
         if isinstance(step, ast.For):
             source = compiler.expr(step.source, scope)
-            steps.append(("for", step.name, source.fn))
+            steps.append(("for", step.name, source.fn, step.source.span))
             element = compiler.schema.element(source.stype) if compiler.schema else None
             scope = scope.bind(step.name, element)
         elif isinstance(step, ast.Let):
             value = compiler.expr(step.value, scope)
-            steps.append(("let", step.name, value.fn))
+            steps.append(("let", step.name, value.fn, step.value.span))
             scope = scope.bind(step.name, value.stype)
         else:
-            steps.append(("when", "", compiler.expr(step.test, scope).fn))
+            steps.append(("when", "", compiler.expr(step.test, scope).fn, step.test.span))
     check = compiler.expr(rule.check, scope).fn if rule.check else None
     locate = _compile_locate(rule.at, compiler, scope) if rule.at else None
     message = _compile_template(rule.message, compiler, scope) if rule.message else None
@@ -107,21 +107,28 @@ def compile_rule(rule: ast.Rule, compiler: ExprCompiler) -> CompiledRule | None:
         rule.span.line,
     )
     check_span = rule.check.span
+    at_span = rule.at.span if rule.at else check_span
+    message_span = rule.message.span
+    last = len(steps)
 
     def run(document: dict, pointers: Pointers, settings: dict) -> Iterator[Hit]:
         env = {"$": document, "$settings": settings}
         found: list[Hit] = []
+        span = check_span  # the expression being evaluated, for a rule-error's location
 
         def walk(env: dict, i: int, where) -> None:
-            if i == len(steps):
-                verdict = truth(check(env), "assert")
-                if verdict is False:
+            nonlocal span
+            if i == last:
+                span = check_span
+                if truth(check(env), "assert") is False:
+                    span = at_span
                     pointer = locate(env, pointers) if locate else None
                     if pointer is None:
                         pointer = _pointer_of_element(where, pointers)
+                    span = message_span
                     found.append(Hit(pointer, message(env)))
                 return
-            what, name, fn = steps[i]
+            what, name, fn, span = steps[i]
             if what == "let":
                 walk({**env, name: fn(env)}, i + 1, where)
             elif what == "when":
@@ -138,8 +145,8 @@ def compile_rule(rule: ast.Rule, compiler: ExprCompiler) -> CompiledRule | None:
 
         try:
             walk(env, 0, None)
-        except RuleTypeError as err:  # raised outside an expression guard ('for', 'assert')
-            raise RuntimeRuleError(check_span, str(err)) from None
+        except RuleTypeError as err:  # reported at the statement's expression, not as a crash
+            raise RuntimeRuleError(span, str(err)) from None
         return iter(found)
 
     return CompiledRule(info, run)
