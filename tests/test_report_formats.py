@@ -40,7 +40,7 @@ def run(*args: str, cwd: Path = ROOT, stdin: str | None = None, env: dict | None
         text=True,
         input=stdin,
         timeout=120,
-        env={**os.environ, **(env or {})},
+        env={**os.environ, "PYTHONPATH": str(ROOT), **(env or {})},
     )
 
 
