@@ -9,7 +9,6 @@ from pathlib import Path
 from budgetlint.dsl import ast
 from budgetlint.dsl.compiler import ExprCompiler, StaticError
 from budgetlint.dsl.functions import BUILTINS
-from budgetlint.dsl.parser import RuleSyntaxError, parse_rules
 from budgetlint.dsl.rules import CompiledRule, compile_rule
 from budgetlint.dsl.schema_types import SchemaIndex
 
@@ -44,17 +43,31 @@ def rule_files(paths: Iterable[Path]) -> list[Path]:
 
 
 def parse_files(files: list[Path], display=str) -> tuple[list[ast.RuleFile], list[str]]:
-    parsed, problems = [], []
+    """Parse rule files, or take them from the cache when none has changed."""
+    from budgetlint.dsl import cache
+
+    sources, problems = [], []
     for f in files:
         try:
-            text = f.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as err:
-            problems.append(f"{display(f)}: cannot read rule file: {err}")
-            continue
+            sources.append((display(f), f.read_bytes()))
+        except OSError as err:
+            problems.append(f"{display(f)}: cannot read rule file: {err.strerror}")
+    cache_key = cache.key(sources)
+    cached = None if problems else cache.load(cache_key)
+    if cached is not None:
+        return cached, []
+    from budgetlint.dsl.parser import RuleSyntaxError, parse_rules
+
+    parsed = []
+    for name, content in sources:
         try:
-            parsed.append(parse_rules(text, display(f)))
+            parsed.append(parse_rules(content.decode("utf-8"), name))
+        except UnicodeDecodeError:
+            problems.append(f"{name}: a rule file must be UTF-8")
         except RuleSyntaxError as err:
             problems.append(err.render())
+    if not problems:
+        cache.store(cache_key, parsed)
     return parsed, problems
 
 

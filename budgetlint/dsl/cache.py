@@ -1,0 +1,62 @@
+"""A cache of parsed rule files, so a run whose rule files have not changed skips Lark entirely.
+
+Keyed by the content of every rule file (and its displayed name, which spans carry), the
+grammar and the budgetlint version; stored under $BUDGETLINT_CACHE_DIR or ~/.cache/budgetlint.
+Set BUDGETLINT_NO_CACHE=1 to disable. A cache that cannot be read or written is ignored.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+import tempfile
+from pathlib import Path
+
+from budgetlint import __version__
+from budgetlint.resources import grammar_path
+
+FORMAT = b"budgetlint-parsed-rules/1"
+
+
+def cache_dir() -> Path | None:
+    if os.environ.get("BUDGETLINT_NO_CACHE"):
+        return None
+    base = os.environ.get("BUDGETLINT_CACHE_DIR")
+    if base:
+        return Path(base)
+    xdg = os.environ.get("XDG_CACHE_HOME")
+    return Path(xdg) / "budgetlint" if xdg else Path.home() / ".cache" / "budgetlint"
+
+
+def key(sources: list[tuple[str, bytes]]) -> str:
+    digest = hashlib.sha256(FORMAT + __version__.encode())
+    digest.update(grammar_path().read_bytes())
+    for name, content in sources:
+        digest.update(b"\0" + name.encode() + b"\0" + hashlib.sha256(content).digest())
+    return digest.hexdigest()
+
+
+def load(cache_key: str):
+    folder = cache_dir()
+    if folder is None:
+        return None
+    try:
+        with open(folder / f"{cache_key}.pickle", "rb") as fh:
+            return pickle.load(fh)  # our own file, written below from our own AST
+    except (OSError, pickle.PickleError, EOFError, AttributeError, ImportError, TypeError):
+        return None
+
+
+def store(cache_key: str, value) -> None:
+    folder = cache_dir()
+    if folder is None:
+        return
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=folder, suffix=".tmp")
+        with os.fdopen(fd, "wb") as fh:
+            pickle.dump(value, fh, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, folder / f"{cache_key}.pickle")
+    except OSError:
+        return
