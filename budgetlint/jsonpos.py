@@ -70,3 +70,62 @@ class LineIndex:
     def position(self, offset: int) -> tuple[int, int]:
         line = bisect_right(self.starts, offset)
         return line, offset - self.starts[line - 1] + 1
+
+
+class JsonLocator:
+    """Offsets of JSON Pointers found on demand: the path is followed and every sibling on the way
+    is skipped by the C decoder, so locating a few findings does not tokenize the whole text."""
+
+    _WS = re.compile(r"[ \t\n\r]*")
+
+    def __init__(self, text: str):
+        import json
+
+        self.text = text
+        self._decode = json.JSONDecoder().raw_decode
+        self._scanstring = json.decoder.scanstring
+        self._starts: dict[str, int] = {"": self._skip_ws(0)}  # pointer → offset of its value
+        self._keys: dict[str, int] = {}  # pointer → offset of its key (object members)
+
+    def _skip_ws(self, i: int) -> int:
+        return self._WS.match(self.text, i).end()
+
+    def offset(self, pointer: str) -> int | None:
+        """Offset of the member's key (object) or the element's value (array); None if absent."""
+        if pointer in self._keys:
+            return self._keys[pointer]
+        if pointer in self._starts:
+            return self._starts[pointer]
+        parent = pointer.rpartition("/")[0]
+        if not pointer or self.offset(parent) is None:
+            return None
+        self._open(parent, self._starts[parent])
+        return self._keys.get(pointer, self._starts.get(pointer))
+
+    def _open(self, pointer: str, i: int) -> None:
+        """Record the offsets of every child of the container at i (once per container)."""
+        marker = f"{pointer}\0opened"
+        if marker in self._keys:
+            return
+        self._keys[marker] = i
+        text = self.text
+        opener = text[i]
+        if opener not in "{[":
+            return
+        i = self._skip_ws(i + 1)
+        index = 0
+        while i < len(text) and text[i] not in "}]":
+            if opener == "{":
+                key_at = i
+                key, i = self._scanstring(text, i + 1)
+                i = self._skip_ws(self._skip_ws(i) + 1)  # past the colon
+                child = f"{pointer}/{escape_pointer_token(key)}"
+                self._keys[child] = key_at
+            else:
+                child = f"{pointer}/{index}"
+                index += 1
+            self._starts[child] = i
+            _, i = self._decode(text, i)
+            i = self._skip_ws(i)
+            if i < len(text) and text[i] == ",":
+                i = self._skip_ws(i + 1)

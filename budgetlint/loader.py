@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
-from budgetlint.jsonpos import DuplicateKeyAt, LineIndex, index_json
+from budgetlint.jsonpos import DuplicateKeyAt, JsonLocator, LineIndex, index_json
 
 MAX_BYTES = 64 * 1024 * 1024
 
@@ -34,7 +34,7 @@ class Document:
     data: object
     text: str
     syntax: str  # "json" or "yaml"
-    _offsets: dict[str, int] | None = field(default=None, repr=False)
+    _locator: JsonLocator | None = field(default=None, repr=False)
     _yaml_positions: dict[str, tuple[int, int]] | None = field(default=None, repr=False)
     _lines: LineIndex | None = field(default=None, repr=False)
 
@@ -48,11 +48,12 @@ class Document:
         if self.syntax == "yaml":
             table = self._yaml_positions or {}
             return _nearest(table, pointer) or (1, 1)
-        if self._offsets is None:
-            self._offsets = index_json(self.text)
+        if self._locator is None:
+            self._locator = JsonLocator(self.text)
             self._lines = LineIndex(self.text)
-        offset = _nearest(self._offsets, pointer)
-        return self._lines.position(offset if offset is not None else 0)
+        while (offset := self._locator.offset(pointer)) is None and pointer:
+            pointer = pointer.rsplit("/", 1)[0]
+        return self._lines.position(offset or 0)
 
 
 def _nearest(table: dict, pointer: str):

@@ -61,3 +61,14 @@ def test_bad_input_is_one_clear_error(raw, name, fragment, where):
 def test_missing_file(tmp_path):
     with pytest.raises(InputError, match="no such file"):
         load_path(tmp_path / "absent.json")
+
+
+def test_on_demand_locator_agrees_with_a_full_index():
+    from budgetlint.jsonpos import JsonLocator, index_json
+    from tests.conftest import SAMPLE
+
+    text = SAMPLE.read_text(encoding="utf-8")
+    full = index_json(text)
+    locator = JsonLocator(text)
+    assert all(locator.offset(p) == offset for p, offset in full.items())
+    assert locator.offset("/narrative/no_such_part") is None

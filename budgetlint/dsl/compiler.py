@@ -118,7 +118,7 @@ class ExprCompiler:
             return Compiled(lambda env: env[name], scope.names[name])
         if scope.in_filter:
             stype = self._field_type(scope.element, name, "a filtered element", node.span)
-            return Compiled(lambda env: get_field(env.get("@"), name), stype)
+            return Compiled(_field_of("@", name), stype)
         if self.schema is None or name in self.schema.root_fields():
             stype = self._field_type(
                 self.schema.root() if self.schema else None, name, "the document", node.span
@@ -144,7 +144,12 @@ class ExprCompiler:
         name = node.name
         stype = self._field_type(base.stype, name, _describe_path(node.base), node.span)
         base_fn = base.fn
-        return Compiled(lambda env: get_field(base_fn(env), name), stype)
+
+        def attr(env):
+            value = base_fn(env)
+            return value.get(name) if type(value) is dict else get_field(value, name)
+
+        return Compiled(attr, stype)
 
     def _index(self, node: ast.Index, scope: Scope) -> Compiled:
         base = self.expr(node.base, scope)
@@ -208,8 +213,19 @@ class ExprCompiler:
                 return Compiled(lambda env: None)
             params = d.params
 
+            if not params:  # a constant of the document: computed once per document
+                key = node.func
+
+                def call_constant(env):
+                    memo = env["$memo"]
+                    if key not in memo:
+                        memo[key] = body({"$": env["$"], "$settings": env["$settings"], "$memo": memo})
+                    return memo[key]
+
+                return Compiled(call_constant)
+
             def call_def(env):
-                inner = {"$": env["$"], "$settings": env.get("$settings")}
+                inner = {"$": env["$"], "$settings": env["$settings"], "$memo": env["$memo"]}
                 for p, f in zip(params, fns, strict=True):
                     inner[p] = f(env)
                 return body(inner)
@@ -318,10 +334,23 @@ class ExprCompiler:
 
     def _compare(self, node: ast.Compare, scope: Scope) -> Compiled:
         left, right, op = self.expr(node.left, scope).fn, self.expr(node.right, scope).fn, node.op
-        if node.tolerance is None:
-            return Compiled(lambda env: compare(op, left(env), right(env)))
-        tol = self.expr(node.tolerance, scope).fn
-        return Compiled(lambda env: compare(op, left(env), right(env), tol(env)))
+        if node.tolerance is not None:
+            tol = self.expr(node.tolerance, scope).fn
+            return Compiled(lambda env: compare(op, left(env), right(env), tol(env)))
+        if op in ("==", "!="):
+            negate = op == "!="
+
+            def equality(env):
+                a, b = left(env), right(env)
+                if a is None or b is None:
+                    return None
+                kind_of = type(a)
+                if kind_of is type(b) and (kind_of is Decimal or kind_of is str):
+                    return (a == b) is not negate
+                return compare(op, a, b)
+
+            return Compiled(equality)
+        return Compiled(lambda env: compare(op, left(env), right(env)))
 
     def _in(self, node: ast.In, scope: Scope) -> Compiled:
         left, right, negate = (
@@ -379,6 +408,14 @@ class ExprCompiler:
         return Compiled(choose, then.stype or other.stype)
 
 
+def _field_of(slot: str, name: str) -> Fn:
+    def field_of(env):
+        value = env.get(slot)
+        return value.get(name) if type(value) is dict else get_field(value, name)
+
+    return field_of
+
+
 def _describe_path(node: ast.Node) -> str:
     if isinstance(node, ast.Name):
         return node.name
@@ -399,4 +436,4 @@ def evaluate(text: str, document: dict, defines: dict | None = None):
     compiled = compiler.expr(parse_expression(text, "<expr>"), Scope())
     if compiler.errors:
         raise ValueError("; ".join(str(e) for e in compiler.errors))
-    return compiled.fn({"$": document})
+    return compiled.fn({"$": document, "$settings": {}, "$memo": {}})

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -178,7 +178,7 @@ def _empty(value):
         return True
     if isinstance(value, str):
         return value.strip() == ""
-    if isinstance(value, list | tuple | frozenset | Mapping):
+    if isinstance(value, list | tuple | frozenset | dict):
         return len(value) == 0
     return False
 
@@ -212,7 +212,7 @@ def _distinct(values):
 def _len(value):
     if value is None:
         return None
-    if isinstance(value, str | list | tuple | frozenset | Mapping):
+    if isinstance(value, str | list | tuple | frozenset | dict):
         return Decimal(len(value))
     raise RuleTypeError(f"len() needs a string or list, got {kind(value)}")
 
@@ -220,7 +220,7 @@ def _len(value):
 def _get(obj, key):
     if obj is None or key is None:
         return None
-    if not isinstance(obj, Mapping):
+    if not isinstance(obj, dict):
         raise RuleTypeError(f"get() needs an object, got {kind(obj)}")
     return obj.get(_text(key, "get()"))
 
@@ -228,7 +228,7 @@ def _get(obj, key):
 def _keys(obj):
     if obj is None:
         return None
-    if not isinstance(obj, Mapping):
+    if not isinstance(obj, dict):
         raise RuleTypeError(f"keys() needs an object, got {kind(obj)}")
     return list(obj.keys())
 

@@ -39,6 +39,7 @@ class Pointers:
     def __init__(self, root):
         self.root = root
         self._by_id: dict[int, str] | None = None
+        self.memo: dict = {}  # per document: the values of zero-argument definitions
 
     def of(self, value) -> str | None:
         if not isinstance(value, dict | list):
@@ -112,7 +113,7 @@ def compile_rule(rule: ast.Rule, compiler: ExprCompiler) -> CompiledRule | None:
     last = len(steps)
 
     def run(document: dict, pointers: Pointers, settings: dict) -> Iterator[Hit]:
-        env = {"$": document, "$settings": settings}
+        env = {"$": document, "$settings": settings, "$memo": pointers.memo}
         found: list[Hit] = []
         span = check_span  # the expression being evaluated, for a rule-error's location
 

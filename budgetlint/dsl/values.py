@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal, InvalidOperation
 
 
@@ -19,7 +18,7 @@ def kind(value) -> str:
         return "number"
     if isinstance(value, str):
         return "string"
-    if isinstance(value, Mapping):
+    if isinstance(value, dict):
         return "object"
     if isinstance(value, list | tuple):
         return "list"
@@ -29,7 +28,7 @@ def kind(value) -> str:
 
 
 def number(value, what: str) -> Decimal:
-    if isinstance(value, Decimal) and not isinstance(value, bool):
+    if type(value) is Decimal:
         return value
     raise RuleTypeError(f"{what} needs a number, got {kind(value)} {short(value)}")
 
@@ -41,14 +40,15 @@ def short(value) -> str:
 
 def get_field(value, name: str):
     """`value.name`: a field of an object; over a list, the projection (lists flattened, nulls dropped)."""
+    kind_of = type(value)
+    if kind_of is dict:  # the common case first: values are plain JSON data
+        return value.get(name)
     if value is None:
         return None
-    if isinstance(value, Mapping):
-        return value.get(name)
-    if isinstance(value, list | tuple):
+    if kind_of is list or kind_of is tuple:
         out: list = []
         for element in value:
-            if isinstance(element, Mapping):
+            if type(element) is dict:
                 v = element.get(name)
                 if isinstance(v, list):
                     out.extend(v)
@@ -63,6 +63,8 @@ def get_field(value, name: str):
 def arith(op: str, a, b):
     if a is None or b is None:
         return None
+    if type(a) is Decimal and type(b) is Decimal and op != "/":
+        return a + b if op == "+" else a - b if op == "-" else a * b
     if op == "-" and isinstance(a, frozenset):
         if not isinstance(b, frozenset | list):
             raise RuleTypeError(f"set difference needs a set, got {kind(b)}")
@@ -92,6 +94,9 @@ def set_op(op: str, a, b):
 
 
 def equal(a, b) -> bool:
+    kind_of = type(a)
+    if kind_of is type(b) and (kind_of is Decimal or kind_of is str):
+        return a == b
     if isinstance(a, bool) or isinstance(b, bool):
         return a is b
     if isinstance(a, list | tuple | frozenset) and isinstance(b, list | tuple | frozenset):
@@ -101,13 +106,11 @@ def equal(a, b) -> bool:
 
 def compare(op: str, a, b, tolerance=None):
     """A comparison; None when either side is absent (the rule is then skipped for this element)."""
-    if op in ("==", "!=") and tolerance is None:
-        if a is None or b is None:
-            return None
-        same = equal(a, b)
-        return same if op == "==" else not same
     if a is None or b is None:
         return None
+    if tolerance is None and (op == "==" or op == "!="):
+        same = equal(a, b)
+        return same if op == "==" else not same
     if tolerance is not None:
         t = number(tolerance, "a tolerance")
         x, y = number(a, f"'{op} ±'"), number(b, f"'{op} ±'")
@@ -134,14 +137,14 @@ def contains(container, item):
         return item in container
     if isinstance(container, list | tuple | frozenset):
         return any(equal(item, x) for x in container)
-    if isinstance(container, Mapping):
+    if isinstance(container, dict):
         return item in container
     raise RuleTypeError(f"'in' needs a list, set or string on the right, got {kind(container)}")
 
 
 def truth(value, what: str):
     """Three-valued logic: True, False or None (unknown because data is absent)."""
-    if value is None or isinstance(value, bool):
+    if value is True or value is False or value is None:
         return value
     raise RuleTypeError(f"{what} needs true or false, got {kind(value)} {short(value)}")
 
@@ -183,7 +186,7 @@ def format_value(value, spec: str = "") -> str:
         return "、".join(sorted(format_value(v, spec) for v in value))
     if isinstance(value, list | tuple):
         return "、".join(format_value(v, spec) for v in value)
-    if isinstance(value, Mapping):
+    if isinstance(value, dict):
         for key in ("name", "label", "project", "title", "term", "code"):
             if isinstance(value.get(key), str):
                 return value[key]
