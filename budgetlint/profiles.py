@@ -14,9 +14,14 @@ PROFILES: dict[str, str | None] = {
 
 
 def chain(profile: str) -> tuple[str, ...]:
-    """The profile and its ancestors: jiangxi-2023 → (jiangxi-2023, jiangxi, national)."""
+    """The profile and its ancestors: jiangxi-2023 → (jiangxi-2023, jiangxi, national).
+
+    A profile budgetlint does not know (a province an auditor's own rules define) still gets
+    the national minimum: jiangsu-2024 → (jiangsu-2024, national)."""
     out: list[str] = []
-    current: str | None = profile
+    current: str | None = profile if profile in PROFILES else DEFAULT_PROFILE
+    if profile not in PROFILES:
+        out.append(profile)
     while current is not None and current not in out:
         out.append(current)
         current = PROFILES.get(current)
