@@ -7,6 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from functools import lru_cache
 
 from budgetlint.dsl.values import (
     RuleTypeError,
@@ -275,7 +276,6 @@ def _matches(s, pattern):
 
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 _LONGEST_REPEAT = 20  # a doubled word or phrase, not a repeated paragraph
-_WORD = re.compile(r"[\w.%]+")  # no punctuation: "收入、事业收入、事业" is a list, not a doubled word
 
 
 def _repeated(s, min_len=Decimal(2)):
@@ -287,14 +287,24 @@ def _repeated(s, min_len=Decimal(2)):
     if s is None:
         return None
     shortest = max(1, _places(min_len))
-    for start in range(len(s)):
-        for size in range(shortest, min(_LONGEST_REPEAT, (len(s) - start) // 2) + 1):
-            if s[start] != s[start + size]:
-                continue
-            run = s[start : start + size]
-            if run == s[start + size : start + 2 * size] and _CJK.search(run) and _WORD.fullmatch(run):
-                return run
+    for m in _repeat_pattern(shortest).finditer(s):
+        run, at = m.group(1), m.start()
+        while not _CJK.search(run):  # "2020年2020年": "20" repeats first; look for a longer run here
+            longer = _repeat_pattern(len(run) + 1).match(s, at)
+            if longer is None:
+                break
+            run = longer.group(1)
+        else:
+            return run
     return None
+
+
+@lru_cache(maxsize=8)
+def _repeat_pattern(shortest: int) -> re.Pattern:
+    # At every position (a lookahead matches empty): the shortest run of word characters that is
+    # followed by itself. No punctuation inside: "收入、事业收入、事业" is a list, not a doubled word.
+    # The regex engine's scan replaces a Python loop over every start and size.
+    return re.compile(rf"(?=([\w.%]{{{shortest},{_LONGEST_REPEAT}}}?)\1)")
 
 
 def _abbreviates(short, full):
