@@ -177,6 +177,20 @@ def _children(rows, code):
     return [r for r in items if type(r) is dict and len(c := r.get("code") or "") == width and c[:-2] == code]
 
 
+def _index_by(rows, field):
+    """An object from a list of objects: each value of `field` → the first object that has it.
+    Looking rows up by code through it is linear; a filter per row would be quadratic."""
+    items = _items(rows, "index_by()")
+    field = _text(field, "index_by()")
+    if items is None or field is None:
+        return None
+    index: dict = {}
+    for r in items:
+        if type(r) is dict and isinstance(key := r.get(field), str):
+            index.setdefault(key, r)
+    return index
+
+
 def _present(value):
     if value is None:
         return False
@@ -353,6 +367,7 @@ BUILTINS: dict[str, Builtin] = {
     "empty": Builtin(_empty, 1, 1, "null, blank text, or an empty list/set/object"),
     "level": Builtin(_level, 1, 1, "类/款/项 from the length of a classification code"),
     "children": Builtin(_children, 2, 2, "the rows directly under a code (208 → its 款 rows)"),
+    "index_by": Builtin(_index_by, 2, 2, "an object: each value of a field → the first row with it"),
     "parent": Builtin(_parent, 1, 1, "the parent classification code (2080109 → 20801)"),
     "number": Builtin(_number_in, 1, 1, "the first number in a text (≥240人 → 240)"),
     "comparator": Builtin(_comparator, 1, 1, "the leading ≥ ≤ = > < of a text"),
