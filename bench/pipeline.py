@@ -1,0 +1,79 @@
+"""Benchmark the per-document pipeline (warm) and a cold `budgetlint check` run.
+
+    python bench/pipeline.py [--runs N]
+
+Warm: load bytes + schema validation + every rule of the built-in rulebook on the seed sample,
+in one process after one warm-up (median of N runs; also split into its stages).
+Cold: wall time of `budgetlint check samples/xunwu-2023-social-insurance.json` against
+`python -c "import click"`, interleaved in the same run (median of N each), reported as a ratio
+because machines are noisy. The rule-file cache is warmed first, as it is after a first run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLE = ROOT / "samples" / "xunwu-2023-social-insurance.json"
+sys.path.insert(0, str(ROOT))
+
+
+def _median_ms(fn, runs: int) -> float:
+    fn()
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times) * 1000
+
+
+def warm(runs: int) -> None:
+    from budgetlint.engine import rule_findings
+    from budgetlint.loader import load_bytes
+    from budgetlint.resources import rules_dir
+    from budgetlint.rulebook import load_rulebook
+    from budgetlint.schema import load_schema, validate
+
+    rulebook = load_rulebook([rules_dir()], load_schema())
+    raw = SAMPLE.read_bytes()
+    doc = load_bytes(raw, SAMPLE.name)
+
+    def full():
+        d = load_bytes(raw, SAMPLE.name)
+        if not validate(d.data):
+            rule_findings(d, rulebook)
+
+    print(f"rules in the rulebook: {len(rulebook.rules)}")
+    print(f"warm pipeline (load + validate + all rules): {_median_ms(full, runs):.2f} ms per document")
+    print(f"  load bytes:        {_median_ms(lambda: load_bytes(raw, SAMPLE.name), runs):.2f} ms")
+    print(f"  schema validation: {_median_ms(lambda: validate(doc.data), runs):.2f} ms")
+    print(f"  rules:             {_median_ms(lambda: rule_findings(doc, rulebook), runs):.2f} ms")
+
+
+def cold(runs: int) -> None:
+    check = [sys.executable, "-m", "budgetlint", "check", str(SAMPLE)]
+    baseline = [sys.executable, "-c", "import click"]
+    subprocess.run(check, capture_output=True, cwd=ROOT)  # fills the rule-file cache
+    ours, theirs = [], []
+    for _ in range(runs):
+        for cmd, bucket in ((check, ours), (baseline, theirs)):
+            start = time.perf_counter()
+            subprocess.run(cmd, capture_output=True, cwd=ROOT)
+            bucket.append(time.perf_counter() - start)
+    a, b = statistics.median(ours), statistics.median(theirs)
+    print(f"cold `budgetlint check` {a * 1000:.0f} ms, `python -c 'import click'` {b * 1000:.0f} ms")
+    print(f"  ratio {a / b:.2f}")
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=30)
+    args = parser.parse_args()
+    warm(args.runs * 5)
+    cold(args.runs // 3 or 1)
