@@ -192,3 +192,20 @@ def _pointers(doc):
     from budgetlint.dsl.rules import Pointers
 
     return Pointers(doc)
+
+
+def test_for_with_position_and_get_by_position():
+    rules, problems = _rules(
+        RULE.format(body="for i, item in items\n assert i < 1\n at get(items, i).share_pct\n message '{i}'")
+    )
+    assert not problems
+    hits = list(rules[0].evaluate(DOC, _pointers(DOC)))
+    assert [(h.pointer, h.message) for h in hits] == [
+        ("/items/1/share_pct", "1"),
+        ("/items/2/share_pct", "2"),
+    ]
+
+
+def test_at_a_missing_top_level_field_points_at_it():
+    rules, _ = _rules(RULE.format(body="assert present(department_goal)\n at department_goal\n message 'x'"))
+    assert [h.pointer for h in rules[0].evaluate(DOC, _pointers(DOC))] == ["/department_goal"]

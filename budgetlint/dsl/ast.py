@@ -46,7 +46,7 @@ Cond = _node("Cond", "test then otherwise")
 Template = _node("Template", "parts", doc="A message: literal text and `{expr}` / `{expr:.2}` holes.")
 
 # --- statements
-For = _node("For", "name source")
+For = _node("For", "name source index", defaults=(None,), doc="`for [index,] name in source`.")
 Let = _node("Let", "name value")
 When = _node("When", "test")
 Rule = _node(

@@ -16,7 +16,7 @@ from pathlib import Path
 from budgetlint import __version__
 from budgetlint.resources import grammar_path
 
-FORMAT = b"budgetlint-parsed-rules/2"  # bump when the AST classes change
+FORMAT = b"budgetlint-parsed-rules/3"  # bump when the AST classes change
 
 
 def cache_dir() -> Path | None:

@@ -246,8 +246,11 @@ def _len(value):
 def _get(obj, key):
     if obj is None or key is None:
         return None
+    if isinstance(obj, list):  # get(list, i): an element by a computed position
+        i = int(number(key, "get()"))
+        return obj[i] if -len(obj) <= i < len(obj) else None
     if not isinstance(obj, dict):
-        raise RuleTypeError(f"get() needs an object, got {kind(obj)}")
+        raise RuleTypeError(f"get() needs an object or a list, got {kind(obj)}")
     return obj.get(_text(key, "get()"))
 
 
@@ -374,7 +377,7 @@ BUILTINS: dict[str, Builtin] = {
     "unit": Builtin(_unit, 1, 1, "the text after the first number (≥240人 → 人)"),
     "year": Builtin(_year, 1, 1, "the first year (19xx/20xx) in a text"),
     "years": Builtin(_years, 1, 1, "every year (19xx/20xx) in a text"),
-    "get": Builtin(_get, 2, 2, "a field of an object by name"),
+    "get": Builtin(_get, 2, 2, "a field of an object by name, or a list element by position"),
     "keys": Builtin(_keys, 1, 1, "the field names of an object"),
     "coalesce": Builtin(_coalesce, 1, None, "the first argument that is not null"),
     "str": Builtin(_str, 1, 1, "a value as text"),

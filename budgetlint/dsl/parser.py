@@ -218,6 +218,8 @@ class _ToAst(Transformer):
         return ("profiles", tuple(_unquote(t) if t.startswith('"') else str(t) for t in c))
 
     def for_stmt(self, meta, c):
+        if len(c) == 3:  # for i, x in xs: the position first, as in Python's enumerate
+            return ("step", ast.For(self._span(meta), str(c[1]), c[2], str(c[0])))
         return ("step", ast.For(self._span(meta), str(c[0]), c[1]))
 
     def let_stmt(self, meta, c):

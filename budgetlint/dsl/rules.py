@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from decimal import Decimal
 
 from budgetlint.dsl import ast
 from budgetlint.dsl.compiler import ExprCompiler, RuntimeRuleError, Scope
@@ -81,9 +82,11 @@ def compile_rule(rule: ast.Rule, compiler: ExprCompiler) -> CompiledRule | None:
     for step in rule.steps:
         if isinstance(step, ast.For):
             source = compiler.expr(step.source, scope)
-            steps.append(("for", step.name, source.fn, step.source.span))
+            steps.append(("for", (step.name, step.index), source.fn, step.source.span))
             element = compiler.schema.element(source.stype) if compiler.schema else None
             scope = scope.bind(step.name, element)
+            if step.index:
+                scope = scope.bind(step.index, None)
         elif isinstance(step, ast.Let):
             value = compiler.expr(step.value, scope)
             steps.append(("let", step.name, value.fn, step.value.span))
@@ -141,8 +144,12 @@ def compile_rule(rule: ast.Rule, compiler: ExprCompiler) -> CompiledRule | None:
                     return
                 if not isinstance(seq, list | tuple | frozenset):
                     raise RuleTypeError(f"'for' needs a list, got {kind(seq)}")
+                name, index_name = name
                 for index, element in enumerate(seq):
-                    walk({**env, name: element}, i + 1, (seq, index, element))
+                    inner = {**env, name: element}
+                    if index_name:
+                        inner[index_name] = Decimal(index)
+                    walk(inner, i + 1, (seq, index, element))
 
         try:
             walk(env, 0, None)
@@ -183,9 +190,11 @@ def _compile_locate(node: ast.Node, compiler: ExprCompiler, scope: Scope) -> Loc
 
         def field(env, pointers):
             parent, name = pointers.of(obj(env)), key(env)
-            if parent is not None and isinstance(name, str):
+            if parent is None:
+                return None
+            if isinstance(name, str):
                 return f"{parent}/{escape_pointer_token(name)}"
-            return None
+            return f"{parent}/{int(name)}" if isinstance(name, Decimal) else None
 
         return field
     if isinstance(node, ast.Index) and isinstance(node.selector, ast.Literal):
@@ -197,6 +206,9 @@ def _compile_locate(node: ast.Node, compiler: ExprCompiler, scope: Scope) -> Loc
             return f"{parent}/{index}" if parent is not None else pointers.of(value(env))
 
         return element
+    if isinstance(node, ast.Name) and node.name not in scope.names and not scope.in_filter:
+        root_member = "/" + escape_pointer_token(node.name)  # a field of the document, there or not
+        return lambda env, pointers: root_member
     return lambda env, pointers: pointers.of(value(env))
 
 
