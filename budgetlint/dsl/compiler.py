@@ -26,11 +26,11 @@ Fn = Callable[[Env], object]
 _ZERO = Decimal(0)
 # Values a run can set (budgetlint.toml / --tolerance), with their defaults.
 SETTINGS = {"rounding_per_item": Decimal("0.005")}
-_UNSET = object()
+UNSET = object()
 
 
-def _restore(env: Env, name: str, saved) -> None:
-    if saved is _UNSET:
+def restore_binding(env: Env, name: str, saved) -> None:
+    if saved is UNSET:
         env.pop(name, None)
     else:
         env[name] = saved
@@ -144,6 +144,14 @@ class ExprCompiler:
         name = node.name
         stype = self._field_type(base.stype, name, _describe_path(node.base), node.span)
         base_fn = base.fn
+        if isinstance(node.base, ast.Name) and node.base.name in scope.names:
+            local = node.base.name  # `item.amount`: read the binding directly, one call less
+
+            def local_attr(env):
+                value = env[local]
+                return value.get(name) if type(value) is dict else get_field(value, name)
+
+            return Compiled(local_attr, stype)
 
         def attr(env):
             value = base_fn(env)
@@ -183,14 +191,14 @@ class ExprCompiler:
             if not isinstance(seq, list):
                 raise RuleTypeError(f"only a list can be filtered, got {kind(seq)}")
             out = []
-            saved = env.get("@", _UNSET)
+            saved = env.get("@", UNSET)
             try:  # rebinding in place: no dict copy per element
                 for item in seq:
                     env["@"] = item
                     if truth(test(env), "a filter") is True:
                         out.append(item)
             finally:
-                _restore(env, "@", saved)
+                restore_binding(env, "@", saved)
             return out
 
         return Compiled(keep, base.stype)
@@ -264,6 +272,9 @@ class ExprCompiler:
         if n == 1:
             only = fns[0]
             return Compiled(lambda env: impl(only(env)))
+        if n == 2:  # the common arities without building an argument list
+            first, second = fns
+            return Compiled(lambda env: impl(first(env), second(env)))
         return Compiled(lambda env: impl(*[f(env) for f in fns]))
 
     def _setting(self, node: ast.Call) -> Compiled:
@@ -294,14 +305,14 @@ class ExprCompiler:
             if not isinstance(seq, list | tuple | frozenset):
                 raise RuleTypeError(f"'for' in [ … ] needs a list, got {kind(seq)}")
             out = []
-            saved = env.get(name, _UNSET)
+            saved = env.get(name, UNSET)
             try:
                 for item in seq:
                     env[name] = item
                     if test is None or truth(test(env), "'if'") is True:
                         out.append(make(env))
             finally:
-                _restore(env, name, saved)
+                restore_binding(env, name, saved)
             return out
 
         return Compiled(build)

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from budgetlint.dsl import ast
-from budgetlint.dsl.compiler import ExprCompiler, RuntimeRuleError, Scope
+from budgetlint.dsl.compiler import UNSET, ExprCompiler, RuntimeRuleError, Scope, restore_binding
 from budgetlint.dsl.values import RuleTypeError, format_value, kind, truth
 from budgetlint.findings import escape_pointer_token
 
@@ -120,7 +120,9 @@ def compile_rule(rule: ast.Rule, compiler: ExprCompiler) -> CompiledRule | None:
         found: list[Hit] = []
         span = check_span  # the expression being evaluated, for a rule-error's location
 
-        def walk(env: dict, i: int, where) -> None:
+        def walk(i: int, where) -> None:
+            # Names are bound in the one environment and unbound on the way back: no dict copy
+            # per element. Nothing keeps a reference to the environment between steps.
             nonlocal span
             if i == last:
                 span = check_span
@@ -134,10 +136,13 @@ def compile_rule(rule: ast.Rule, compiler: ExprCompiler) -> CompiledRule | None:
                 return
             what, name, fn, span = steps[i]
             if what == "let":
-                walk({**env, name: fn(env)}, i + 1, where)
+                saved = env.get(name, UNSET)
+                env[name] = fn(env)
+                walk(i + 1, where)
+                restore_binding(env, name, saved)
             elif what == "when":
                 if truth(fn(env), "when") is True:
-                    walk(env, i + 1, where)
+                    walk(i + 1, where)
             else:
                 seq = fn(env)
                 if seq is None:
@@ -145,14 +150,18 @@ def compile_rule(rule: ast.Rule, compiler: ExprCompiler) -> CompiledRule | None:
                 if not isinstance(seq, list | tuple | frozenset):
                     raise RuleTypeError(f"'for' needs a list, got {kind(seq)}")
                 name, index_name = name
+                saved = env.get(name, UNSET), env.get(index_name, UNSET)
                 for index, element in enumerate(seq):
-                    inner = {**env, name: element}
+                    env[name] = element
                     if index_name:
-                        inner[index_name] = Decimal(index)
-                    walk(inner, i + 1, (seq, index, element))
+                        env[index_name] = Decimal(index)
+                    walk(i + 1, (seq, index, element))
+                restore_binding(env, name, saved[0])
+                if index_name:
+                    restore_binding(env, index_name, saved[1])
 
         try:
-            walk(env, 0, None)
+            walk(0, None)
         except RuleTypeError as err:  # reported at the statement's expression, not as a crash
             raise RuntimeRuleError(span, str(err)) from None
         return iter(found)
