@@ -50,7 +50,8 @@ def main() -> None:
     # the default collector thresholds spend a fifth of a cold run traversing them.
     gc.set_threshold(100_000, 50, 100)
     import budgetlint.commands.authoring
-    import budgetlint.commands.check  # noqa: F401  (registers the commands)
+    import budgetlint.commands.check
+    import budgetlint.commands.scaffold  # noqa: F401  (importing a command module registers it)
 
     try:
         cli.main(standalone_mode=False)

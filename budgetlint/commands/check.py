@@ -253,7 +253,3 @@ def check(files, fmt, output, rule_dirs, no_builtin_rules, config_file, no_confi
         sys.exit(EXIT_USAGE)
     failing = any(summary.counts[s] for s in summary.counts if config.fails(s))
     sys.exit(EXIT_FINDINGS if failing and writer is None else EXIT_CLEAN)
-
-
-# `budgetlint init` / `new-rule` live in their own module; cli.main imports this one
-import budgetlint.commands.scaffold  # noqa: E402, F401
