@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 from decimal import Decimal
 from pathlib import Path
 
@@ -24,3 +27,16 @@ def rulebook():
 @pytest.fixture
 def sample_data():
     return json.loads(SAMPLE.read_text(encoding="utf-8"), parse_float=Decimal, parse_int=Decimal)
+
+
+def run_cli(*args: str, cwd: Path = ROOT, stdin: str | None = None, env: dict | None = None):
+    """`python -m budgetlint ARGS` as a user runs it, from this checkout."""
+    return subprocess.run(
+        [sys.executable, "-m", "budgetlint", *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        input=stdin,
+        timeout=120,
+        env={**os.environ, "PYTHONPATH": str(ROOT), **(env or {})},
+    )

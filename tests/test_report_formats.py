@@ -7,15 +7,13 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
-import sys
 import xml.etree.ElementTree as ET
-from pathlib import Path
 
 import pytest
 
 from budgetlint import __version__
 from tests.conftest import ROOT
+from tests.conftest import run_cli as run
 
 GOLDEN = ROOT / "tests" / "golden"
 FIXTURES = ROOT / "tests" / "fixtures"
@@ -30,18 +28,6 @@ GOLDEN_ARGS = (
     "tests/fixtures/budgetlint-waivers.yaml",
     "tests/fixtures/docs",
 )
-
-
-def run(*args: str, cwd: Path = ROOT, stdin: str | None = None, env: dict | None = None):
-    return subprocess.run(
-        [sys.executable, "-m", "budgetlint", *args],
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        input=stdin,
-        timeout=120,
-        env={**os.environ, "PYTHONPATH": str(ROOT), **(env or {})},
-    )
 
 
 def normalized(text: str) -> str:
