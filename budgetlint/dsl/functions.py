@@ -177,6 +177,15 @@ def _children(rows, code):
     return [r for r in items if type(r) is dict and len(c := r.get("code") or "") == width and c[:-2] == code]
 
 
+def _pluck(rows, field):
+    """`rows.<field>` for a field named at run time: each row's value, nulls dropped."""
+    items = _items(rows, "pluck()")
+    field = _text(field, "pluck()")
+    if items is None or field is None:
+        return None
+    return [v for r in items if type(r) is dict and (v := r.get(field)) is not None]
+
+
 def _index_by(rows, field):
     """An object from a list of objects: each value of `field` → the first object that has it.
     Looking rows up by code through it is linear; a filter per row would be quadratic."""
@@ -370,6 +379,7 @@ BUILTINS: dict[str, Builtin] = {
     "empty": Builtin(_empty, 1, 1, "null, blank text, or an empty list/set/object"),
     "level": Builtin(_level, 1, 1, "类/款/项 from the length of a classification code"),
     "children": Builtin(_children, 2, 2, "the rows directly under a code (208 → its 款 rows)"),
+    "pluck": Builtin(_pluck, 2, 2, "the values of a field named at run time over a list (nulls dropped)"),
     "index_by": Builtin(_index_by, 2, 2, "an object: each value of a field → the first row with it"),
     "parent": Builtin(_parent, 1, 1, "the parent classification code (2080109 → 20801)"),
     "number": Builtin(_number_in, 1, 1, "the first number in a text (≥240人 → 240)"),
