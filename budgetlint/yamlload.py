@@ -47,6 +47,32 @@ _Loader.add_constructor("tag:yaml.org,2002:map", _mapping)
 _Loader.add_constructor("tag:yaml.org,2002:timestamp", lambda loader, node: node.value)
 
 
+MAX_VALUES = 1_000_000
+
+
+def _expanded_size(root: yaml.Node) -> int:
+    """How many values the document holds once every alias is expanded, counted without expanding:
+    a node reached through several aliases is sized once and counted each time."""
+    sizes: dict[int, int] = {}
+    stack: list[tuple[yaml.Node, bool]] = [(root, False)]
+    while stack:
+        node, children_done = stack.pop()
+        if id(node) in sizes:
+            continue
+        if isinstance(node, yaml.ScalarNode):
+            sizes[id(node)] = 1
+            continue
+        children = (
+            [v for pair in node.value for v in pair] if isinstance(node, yaml.MappingNode) else node.value
+        )
+        if children_done:
+            sizes[id(node)] = min(1 + sum(sizes[id(c)] for c in children), MAX_VALUES + 1)
+        else:
+            stack.append((node, True))
+            stack.extend((c, False) for c in children if id(c) not in sizes)
+    return sizes[id(root)]
+
+
 def load_yaml_text(text: str, name: str) -> tuple[object, dict[str, tuple[int, int]]]:
     from budgetlint.loader import InputError
 
@@ -55,6 +81,8 @@ def load_yaml_text(text: str, name: str) -> tuple[object, dict[str, tuple[int, i
         node = loader.get_single_node()
         if node is None:
             raise InputError(name, "the YAML file is empty")
+        if _expanded_size(node) > MAX_VALUES:
+            raise InputError(name, f"YAML aliases expand to more than {MAX_VALUES:,} values (an alias bomb?)")
         data = loader.construct_document(node)
     except yaml.MarkedYAMLError as err:
         mark = err.problem_mark or err.context_mark

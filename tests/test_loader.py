@@ -72,3 +72,16 @@ def test_on_demand_locator_agrees_with_a_full_index():
     locator = JsonLocator(text)
     assert all(locator.offset(p) == offset for p, offset in full.items())
     assert locator.offset("/narrative/no_such_part") is None
+
+
+def test_yaml_alias_bomb_is_refused():
+    lines = ["a: &a [1, 2, 3, 4, 5, 6, 7, 8, 9]"]
+    for prev, name in zip("abcdefg", "bcdefgh", strict=False):
+        lines.append(f"{name}: &{name} [" + ", ".join([f"*{prev}"] * 9) + "]")
+    with pytest.raises(InputError, match="alias bomb"):
+        load_bytes("\n".join(lines).encode(), "bomb.yaml")
+
+
+def test_yaml_with_shared_anchors_still_loads():
+    doc = load_bytes(b"a: &x {v: 1}\nb: *x\nc: *x\n", "ok.yaml")
+    assert doc.data["c"] == {"v": 1}
