@@ -133,3 +133,12 @@ def test_explain_unknown_rule_suggests():
     proc = run("explain", "SG-4")
     assert proc.returncode == 2
     assert "did you mean" in proc.stderr
+
+
+def test_schema_messages_stay_on_one_short_line(tmp_path):
+    path = tmp_path / "deep.json"
+    path.write_text("[" * 400 + "]" * 400, encoding="utf-8")
+    proc = run("check", str(path))
+    [finding, _summary] = proc.stdout.splitlines()
+    assert "schema" in finding and "is not of type object" in finding
+    assert len(finding) < 200

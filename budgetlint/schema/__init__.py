@@ -67,10 +67,25 @@ def validate(document) -> list[tuple[str, str]]:
     return problems
 
 
+_MAX_SHOWN = 60
+
+
+def _shown(value) -> str:
+    """A value as a message shows it: JSON-like, and cut short (a finding is one line)."""
+    text = json.dumps(value, ensure_ascii=False, default=str)
+    return text if len(text) <= _MAX_SHOWN else text[: _MAX_SHOWN - 1] + "…"
+
+
 def _message(err) -> str:
     where = "/".join(str(p) for p in err.absolute_path) or "(document)"
     if err.validator == "additionalProperties":
         return f"{where}: {err.message} — the model does not know this field"
+    if err.validator == "type":
+        wanted = (
+            err.validator_value if isinstance(err.validator_value, str) else " or ".join(err.validator_value)
+        )
+        return f"{where}: {_shown(err.instance)} is not of type {wanted}"
     if err.validator == "required":
         return f"{where}: {err.message}"
-    return f"{where}: {err.message}"
+    message = err.message
+    return f"{where}: {message if len(message) <= 200 else message[:199] + '…'}"
