@@ -1,14 +1,14 @@
-"""Built-in functions of the rule language: name → arity and a pure implementation."""
+"""Built-in functions of the rule language: name → arity and a pure implementation.
+
+Numbers, lists, sets, classified tables and objects live here; text functions in fn_text.py.
+"""
 
 from __future__ import annotations
 
-import re
-from collections.abc import Callable
-from dataclasses import dataclass
-from datetime import date
 from decimal import Decimal
-from functools import lru_cache
 
+from budgetlint.dsl.fn_base import Builtin, as_list, as_places, as_text
+from budgetlint.dsl.fn_text import TEXT_BUILTINS, compile_pattern
 from budgetlint.dsl.values import (
     RuleTypeError,
     format_value,
@@ -18,38 +18,24 @@ from budgetlint.dsl.values import (
 )
 from budgetlint.dsl.values import truncate as _truncate
 
-
-@dataclass(frozen=True)
-class Builtin:
-    impl: Callable
-    min_args: int
-    max_args: int | None  # None: any number
-    doc: str
-
-
-def _items(value, what: str) -> list | None:
-    if value is None:
-        return None
-    if isinstance(value, list | tuple | frozenset):
-        return list(value)
-    raise RuleTypeError(f"{what} needs a list, got {kind(value)}")
+__all__ = ["BUILTINS", "Builtin", "compile_pattern"]
 
 
 def _sum(values):
-    items = _items(values, "sum()")
+    items = as_list(values, "sum()")
     if items is None:
         return None
     return sum((number(v, "sum()") for v in items if v is not None), Decimal(0))
 
 
 def _count(values):
-    items = _items(values, "count()")
+    items = as_list(values, "count()")
     return None if items is None else Decimal(len(items))
 
 
 def _extreme(pick):
     def impl(*args):
-        items = _items(args[0], "min()/max()") if len(args) == 1 else list(args)
+        items = as_list(args[0], "min()/max()") if len(args) == 1 else list(args)
         if items is None:
             return None
         present = [number(v, "min()/max()") for v in items if v is not None]
@@ -59,7 +45,7 @@ def _extreme(pick):
 
 
 def _any(values):
-    items = _items(values, "any()")
+    items = as_list(values, "any()")
     if items is None:
         return None
     if any(v is True for v in items):
@@ -68,7 +54,7 @@ def _any(values):
 
 
 def _all(values):
-    items = _items(values, "all()")
+    items = as_list(values, "all()")
     if items is None:
         return None
     if any(v is False for v in items):
@@ -76,19 +62,12 @@ def _all(values):
     return None if any(v is None for v in items) else True
 
 
-def _places(n) -> int:
-    places = number(n, "the number of places")
-    if places != places.to_integral_value() or not 0 <= places <= 12:
-        raise RuleTypeError(f"the number of places must be a whole number 0–12, got {places}")
-    return int(places)
-
-
 def _round(value, places=Decimal(0)):
-    return None if value is None else round_half_up(number(value, "round()"), _places(places))
+    return None if value is None else round_half_up(number(value, "round()"), as_places(places))
 
 
 def _trunc(value, places=Decimal(0)):
-    return None if value is None else _truncate(number(value, "truncate()"), _places(places))
+    return None if value is None else _truncate(number(value, "truncate()"), as_places(places))
 
 
 def _decimals(value):
@@ -105,72 +84,21 @@ def _ulp(value):
     return None if places is None else Decimal(1).scaleb(-int(places))
 
 
-def _text(value, what: str) -> str | None:
-    if value is None:
-        return None
-    if isinstance(value, str):
-        return value
-    raise RuleTypeError(f"{what} needs a string, got {kind(value)} {format_value(value)}")
-
-
-def _string_test(test):
-    def impl(s, part):
-        s, part = _text(s, "a string test"), _text(part, "a string test")
-        return None if s is None or part is None else test(s, part)
-
-    return impl
-
-
-_NUMBER_IN_TEXT = re.compile(r"[-+]?\d[\d,]*(?:\.\d+)?")
-_COMPARATOR = re.compile(r"^\s*(≥|≤|>=|<=|=|＝|>|<|＞|＜)")
-_COMPARATORS = {">=": "≥", "<=": "≤", "＝": "=", "＞": ">", "＜": "<"}
-
-
-def _number_in(s):
-    s = _text(s, "number()")
-    if s is None:
-        return None
-    m = _NUMBER_IN_TEXT.search(s)
-    return Decimal(m.group(0).replace(",", "")) if m else None
-
-
-def _comparator(s):
-    s = _text(s, "comparator()")
-    m = _COMPARATOR.match(s) if s is not None else None
-    return _COMPARATORS.get(m.group(1), m.group(1)) if m else None
-
-
-def _unit(s):
-    s = _text(s, "unit()")
-    m = _NUMBER_IN_TEXT.search(s) if s is not None else None
-    return s[m.end() :].strip() or None if m else None
-
-
-def _years(s):
-    s = _text(s, "years()")
-    return None if s is None else [Decimal(y) for y in re.findall(r"(?<!\d)(?:19|20)\d\d(?!\d)", s)]
-
-
-def _year(s):
-    found = _years(s)
-    return found[0] if found else None
-
-
 def _level(code):
-    code = _text(code, "level()")
+    code = as_text(code, "level()")
     return None if code is None else {3: "类", 5: "款", 7: "项"}.get(len(code))
 
 
 def _parent(code):
-    code = _text(code, "parent()")
+    code = as_text(code, "parent()")
     return code[:-2] if code is not None and len(code) in (5, 7) else None
 
 
 def _children(rows, code):
     """The rows directly under a classification code; a builtin because every table rule needs it
     per row, and a filter in the language costs a closure call per row."""
-    items = _items(rows, "children()")
-    code = _text(code, "children()")
+    items = as_list(rows, "children()")
+    code = as_text(code, "children()")
     if items is None or code is None:
         return None
     width = len(code) + 2
@@ -179,8 +107,8 @@ def _children(rows, code):
 
 def _pluck(rows, field):
     """`rows.<field>` for a field named at run time: each row's value, nulls dropped."""
-    items = _items(rows, "pluck()")
-    field = _text(field, "pluck()")
+    items = as_list(rows, "pluck()")
+    field = as_text(field, "pluck()")
     if items is None or field is None:
         return None
     return [v for r in items if type(r) is dict and (v := r.get(field)) is not None]
@@ -189,8 +117,8 @@ def _pluck(rows, field):
 def _index_by(rows, field):
     """An object from a list of objects: each value of `field` → the first object that has it.
     Looking rows up by code through it is linear; a filter per row would be quadratic."""
-    items = _items(rows, "index_by()")
-    field = _text(field, "index_by()")
+    items = as_list(rows, "index_by()")
+    field = as_text(field, "index_by()")
     if items is None or field is None:
         return None
     index: dict = {}
@@ -219,22 +147,22 @@ def _empty(value):
 
 
 def _set(values):
-    items = _items(values, "set()")
+    items = as_list(values, "set()")
     return None if items is None else frozenset(v for v in items if v is not None)
 
 
 def _join(values, sep=""):
-    items = _items(values, "join()")
+    items = as_list(values, "join()")
     if items is None:
         return None
     texts = [format_value(v) for v in items]
     if isinstance(values, frozenset):
         texts.sort()
-    return _text(sep, "join()").join(texts)
+    return as_text(sep, "join()").join(texts)
 
 
 def _distinct(values):
-    items = _items(values, "distinct()")
+    items = as_list(values, "distinct()")
     if items is None:
         return None
     out: list = []
@@ -260,7 +188,7 @@ def _get(obj, key):
         return obj[i] if -len(obj) <= i < len(obj) else None
     if not isinstance(obj, dict):
         raise RuleTypeError(f"get() needs an object or a list, got {kind(obj)}")
-    return obj.get(_text(key, "get()"))
+    return obj.get(as_text(key, "get()"))
 
 
 def _keys(obj):
@@ -291,66 +219,8 @@ def _str(value):
 
 
 def _sorted(values):
-    items = _items(values, "sorted()")
+    items = as_list(values, "sorted()")
     return None if items is None else sorted(v for v in items if v is not None)
-
-
-def _matches(s, pattern):
-    s = _text(s, "matches()")
-    return None if s is None else pattern.search(s) is not None
-
-
-_CJK = re.compile(r"[\u4e00-\u9fff]")
-_LONGEST_REPEAT = 20  # a doubled word or phrase, not a repeated paragraph
-
-
-def _repeated(s, min_len=Decimal(2)):
-    """The first run of ≥ min_len word characters (one of them Chinese) printed twice in a row.
-
-    "解决企业职工企业职工基本养老保险" → "企业职工"; null when there is none.
-    """
-    s = _text(s, "repeated()")
-    if s is None:
-        return None
-    shortest = max(1, _places(min_len))
-    for m in _repeat_pattern(shortest).finditer(s):
-        run, at = m.group(1), m.start()
-        while not _CJK.search(run):  # "2020年2020年": "20" repeats first; look for a longer run here
-            longer = _repeat_pattern(len(run) + 1).match(s, at)
-            if longer is None:
-                break
-            run = longer.group(1)
-        else:
-            return run
-    return None
-
-
-@lru_cache(maxsize=8)
-def _repeat_pattern(shortest: int) -> re.Pattern:
-    # At every position (a lookahead matches empty): the shortest run of word characters that is
-    # followed by itself. No punctuation inside: "收入、事业收入、事业" is a list, not a doubled word.
-    # The regex engine's scan replaces a Python loop over every start and size.
-    return re.compile(rf"(?=([\w.%]{{{shortest},{_LONGEST_REPEAT}}}?)\1)")
-
-
-def _abbreviates(short, full):
-    """`short` keeps the characters of `full` in order (县社保中心 ⊑ 寻乌县社会保险服务中心)."""
-    short, full = _text(short, "abbreviates()"), _text(full, "abbreviates()")
-    if short is None or full is None:
-        return None
-    rest = iter(full)
-    return bool(short) and all(ch in rest for ch in short)
-
-
-def _days(start, end):
-    """Calendar days from one ISO date (YYYY-MM-DD) to another: days("2023-02-01", "2023-02-21") = 20."""
-    start, end = _text(start, "days()"), _text(end, "days()")
-    if start is None or end is None:
-        return None
-    try:
-        return Decimal((date.fromisoformat(end) - date.fromisoformat(start)).days)
-    except ValueError:
-        raise RuleTypeError(f"days() needs dates as YYYY-MM-DD, got {start!r} and {end!r}") from None
 
 
 BUILTINS: dict[str, Builtin] = {
@@ -371,10 +241,6 @@ BUILTINS: dict[str, Builtin] = {
     "sorted": Builtin(_sorted, 1, 1, "a list sorted ascending"),
     "distinct": Builtin(_distinct, 1, 1, "a list without repeated values, in order"),
     "join": Builtin(_join, 1, 2, "values joined into text with a separator"),
-    "contains": Builtin(_string_test(lambda s, p: p in s), 2, 2, "text contains a part"),
-    "starts_with": Builtin(_string_test(str.startswith), 2, 2, "text starts with a prefix"),
-    "ends_with": Builtin(_string_test(str.endswith), 2, 2, "text ends with a suffix"),
-    "matches": Builtin(_matches, 2, 2, "text matches a regular expression (a string literal)"),
     "present": Builtin(_present, 1, 1, "the value is there (not null, not blank text)"),
     "empty": Builtin(_empty, 1, 1, "null, blank text, or an empty list/set/object"),
     "level": Builtin(_level, 1, 1, "类/款/项 from the length of a classification code"),
@@ -382,34 +248,9 @@ BUILTINS: dict[str, Builtin] = {
     "pluck": Builtin(_pluck, 2, 2, "the values of a field named at run time over a list (nulls dropped)"),
     "index_by": Builtin(_index_by, 2, 2, "an object: each value of a field → the first row with it"),
     "parent": Builtin(_parent, 1, 1, "the parent classification code (2080109 → 20801)"),
-    "number": Builtin(_number_in, 1, 1, "the first number in a text (≥240人 → 240)"),
-    "comparator": Builtin(_comparator, 1, 1, "the leading ≥ ≤ = > < of a text"),
-    "unit": Builtin(_unit, 1, 1, "the text after the first number (≥240人 → 人)"),
-    "year": Builtin(_year, 1, 1, "the first year (19xx/20xx) in a text"),
-    "years": Builtin(_years, 1, 1, "every year (19xx/20xx) in a text"),
     "get": Builtin(_get, 2, 2, "a field of an object by name, or a list element by position"),
     "keys": Builtin(_keys, 1, 1, "the field names of an object"),
     "coalesce": Builtin(_coalesce, 1, None, "the first argument that is not null"),
     "str": Builtin(_str, 1, 1, "a value as text"),
-    "repeated": Builtin(_repeated, 1, 2, "a run of ≥ n characters printed twice in a row (企业职工企业职工)"),
-    "abbreviates": Builtin(_abbreviates, 2, 2, "a short name keeps the full name's characters in order"),
-    "days": Builtin(_days, 2, 2, "calendar days from one ISO date to another"),
+    **TEXT_BUILTINS,
 }
-
-# A pattern that nests quantifiers ((a+)+, (a*)*, (a|aa)+ …) can backtrack exponentially.
-_NESTED_QUANTIFIER = re.compile(r"\((?:[^()\\]|\\.)*[+*}](?:[^()\\]|\\.)*\)\s*[+*{]")
-_MAX_PATTERN = 200
-
-
-def compile_pattern(pattern: str) -> re.Pattern:
-    """Compile a `matches()` pattern, refusing ones that could run away."""
-    if len(pattern) > _MAX_PATTERN:
-        raise ValueError(f"regular expression longer than {_MAX_PATTERN} characters")
-    if _NESTED_QUANTIFIER.search(pattern):
-        raise ValueError("nested quantifiers such as (a+)+ can run for ever; simplify the pattern")
-    if re.search(r"\\[1-9]|\(\?P=", pattern):
-        raise ValueError("back-references are not allowed in patterns")
-    try:
-        return re.compile(pattern)
-    except re.error as err:
-        raise ValueError(f"invalid regular expression: {err}") from None

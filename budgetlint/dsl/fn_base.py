@@ -1,0 +1,39 @@
+"""What every built-in function shares: its table entry and the argument checks."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from budgetlint.dsl.values import RuleTypeError, format_value, kind, number
+
+
+@dataclass(frozen=True)
+class Builtin:
+    impl: Callable
+    min_args: int
+    max_args: int | None  # None: any number
+    doc: str
+
+
+def as_list(value, what: str) -> list | None:
+    if value is None:
+        return None
+    if isinstance(value, list | tuple | frozenset):
+        return list(value)
+    raise RuleTypeError(f"{what} needs a list, got {kind(value)}")
+
+
+def as_places(n) -> int:
+    places = number(n, "the number of places")
+    if places != places.to_integral_value() or not 0 <= places <= 12:
+        raise RuleTypeError(f"the number of places must be a whole number 0–12, got {places}")
+    return int(places)
+
+
+def as_text(value, what: str) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, str):
+        return value
+    raise RuleTypeError(f"{what} needs a string, got {kind(value)} {format_value(value)}")

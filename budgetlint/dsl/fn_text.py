@@ -1,0 +1,156 @@
+"""Built-in functions on text: string tests, numbers and units inside indicator values, years,
+dates, doubled words, and the regular expressions `matches()` accepts."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from decimal import Decimal
+from functools import lru_cache
+
+from budgetlint.dsl.fn_base import Builtin, as_places, as_text
+from budgetlint.dsl.values import RuleTypeError
+
+
+def _string_test(test):
+    def impl(s, part):
+        s, part = as_text(s, "a string test"), as_text(part, "a string test")
+        return None if s is None or part is None else test(s, part)
+
+    return impl
+
+
+_NUMBER_IN_TEXT = re.compile(r"[-+]?\d[\d,]*(?:\.\d+)?")
+
+
+_COMPARATOR = re.compile(r"^\s*(≥|≤|>=|<=|=|＝|>|<|＞|＜)")
+
+
+_COMPARATORS = {">=": "≥", "<=": "≤", "＝": "=", "＞": ">", "＜": "<"}
+
+
+def _number_in(s):
+    s = as_text(s, "number()")
+    if s is None:
+        return None
+    m = _NUMBER_IN_TEXT.search(s)
+    return Decimal(m.group(0).replace(",", "")) if m else None
+
+
+def _comparator(s):
+    s = as_text(s, "comparator()")
+    m = _COMPARATOR.match(s) if s is not None else None
+    return _COMPARATORS.get(m.group(1), m.group(1)) if m else None
+
+
+def _unit(s):
+    s = as_text(s, "unit()")
+    m = _NUMBER_IN_TEXT.search(s) if s is not None else None
+    return s[m.end() :].strip() or None if m else None
+
+
+def _years(s):
+    s = as_text(s, "years()")
+    return None if s is None else [Decimal(y) for y in re.findall(r"(?<!\d)(?:19|20)\d\d(?!\d)", s)]
+
+
+def _year(s):
+    found = _years(s)
+    return found[0] if found else None
+
+
+def _matches(s, pattern):
+    s = as_text(s, "matches()")
+    return None if s is None else pattern.search(s) is not None
+
+
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+_LONGEST_REPEAT = 20  # a doubled word or phrase, not a repeated paragraph
+
+
+def _repeated(s, min_len=Decimal(2)):
+    """The first run of ≥ min_len word characters (one of them Chinese) printed twice in a row.
+
+    "解决企业职工企业职工基本养老保险" → "企业职工"; null when there is none.
+    """
+    s = as_text(s, "repeated()")
+    if s is None:
+        return None
+    shortest = max(1, as_places(min_len))
+    for m in _repeat_pattern(shortest).finditer(s):
+        run, at = m.group(1), m.start()
+        while not _CJK.search(run):  # "2020年2020年": "20" repeats first; look for a longer run here
+            longer = _repeat_pattern(len(run) + 1).match(s, at)
+            if longer is None:
+                break
+            run = longer.group(1)
+        else:
+            return run
+    return None
+
+
+@lru_cache(maxsize=8)
+def _repeat_pattern(shortest: int) -> re.Pattern:
+    # At every position (a lookahead matches empty): the shortest run of word characters that is
+    # followed by itself. No punctuation inside: "收入、事业收入、事业" is a list, not a doubled word.
+    # The regex engine's scan replaces a Python loop over every start and size.
+    return re.compile(rf"(?=([\w.%]{{{shortest},{_LONGEST_REPEAT}}}?)\1)")
+
+
+def _abbreviates(short, full):
+    """`short` keeps the characters of `full` in order (县社保中心 ⊑ 寻乌县社会保险服务中心)."""
+    short, full = as_text(short, "abbreviates()"), as_text(full, "abbreviates()")
+    if short is None or full is None:
+        return None
+    rest = iter(full)
+    return bool(short) and all(ch in rest for ch in short)
+
+
+def _days(start, end):
+    """Calendar days from one ISO date (YYYY-MM-DD) to another: days("2023-02-01", "2023-02-21") = 20."""
+    start, end = as_text(start, "days()"), as_text(end, "days()")
+    if start is None or end is None:
+        return None
+    try:
+        return Decimal((date.fromisoformat(end) - date.fromisoformat(start)).days)
+    except ValueError:
+        raise RuleTypeError(f"days() needs dates as YYYY-MM-DD, got {start!r} and {end!r}") from None
+
+
+# A pattern that nests quantifiers ((a+)+, (a*)*, (a|aa)+ …) can backtrack exponentially.
+_NESTED_QUANTIFIER = re.compile(r"\((?:[^()\\]|\\.)*[+*}](?:[^()\\]|\\.)*\)\s*[+*{]")
+
+
+_MAX_PATTERN = 200
+
+
+def compile_pattern(pattern: str) -> re.Pattern:
+    """Compile a `matches()` pattern, refusing ones that could run away."""
+    if len(pattern) > _MAX_PATTERN:
+        raise ValueError(f"regular expression longer than {_MAX_PATTERN} characters")
+    if _NESTED_QUANTIFIER.search(pattern):
+        raise ValueError("nested quantifiers such as (a+)+ can run for ever; simplify the pattern")
+    if re.search(r"\\[1-9]|\(\?P=", pattern):
+        raise ValueError("back-references are not allowed in patterns")
+    try:
+        return re.compile(pattern)
+    except re.error as err:
+        raise ValueError(f"invalid regular expression: {err}") from None
+
+
+TEXT_BUILTINS: dict[str, Builtin] = {
+    "contains": Builtin(_string_test(lambda s, p: p in s), 2, 2, "text contains a part"),
+    "starts_with": Builtin(_string_test(str.startswith), 2, 2, "text starts with a prefix"),
+    "ends_with": Builtin(_string_test(str.endswith), 2, 2, "text ends with a suffix"),
+    "matches": Builtin(_matches, 2, 2, "text matches a regular expression (a string literal)"),
+    "number": Builtin(_number_in, 1, 1, "the first number in a text (≥240人 → 240)"),
+    "comparator": Builtin(_comparator, 1, 1, "the leading ≥ ≤ = > < of a text"),
+    "unit": Builtin(_unit, 1, 1, "the text after the first number (≥240人 → 人)"),
+    "year": Builtin(_year, 1, 1, "the first year (19xx/20xx) in a text"),
+    "years": Builtin(_years, 1, 1, "every year (19xx/20xx) in a text"),
+    "repeated": Builtin(_repeated, 1, 2, "a run of ≥ n characters printed twice in a row (企业职工企业职工)"),
+    "abbreviates": Builtin(_abbreviates, 2, 2, "a short name keeps the full name's characters in order"),
+    "days": Builtin(_days, 2, 2, "calendar days from one ISO date to another"),
+}
