@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from budgetlint.dsl.compiler import RuntimeRuleError
 from budgetlint.dsl.rules import Pointers
+from budgetlint.dsl.scope import RuntimeRuleError
 from budgetlint.findings import Finding, sorted_findings
 from budgetlint.loader import Document
 from budgetlint.profiles import DEFAULT_PROFILE, applies

@@ -7,10 +7,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from budgetlint.dsl import ast
-from budgetlint.dsl.compiler import ExprCompiler, StaticError
+from budgetlint.dsl.compiler import ExprCompiler
 from budgetlint.dsl.functions import BUILTINS
 from budgetlint.dsl.rules import CompiledRule, compile_rule
 from budgetlint.dsl.schema_types import SchemaIndex
+from budgetlint.dsl.scope import StaticError
 
 REQUIRED_METADATA = ("title", "title_en", "severity", "basis")
 

@@ -7,7 +7,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from budgetlint.dsl import ast
-from budgetlint.dsl.compiler import UNSET, ExprCompiler, RuntimeRuleError, Scope, restore_binding
+from budgetlint.dsl.compiler import ExprCompiler
+from budgetlint.dsl.scope import UNSET, RuntimeRuleError, Scope, restore_binding
 from budgetlint.dsl.values import RuleTypeError, format_value, kind, truth
 from budgetlint.findings import escape_pointer_token
 
