@@ -17,9 +17,10 @@ class Builtin:
 
 
 def as_list(value, what: str) -> list | None:
-    if value is None:
-        return None
-    if isinstance(value, list | tuple | frozenset):
+    """The elements of a list, tuple or set (a list is returned as it is, never copied)."""
+    if type(value) is list or value is None:
+        return value
+    if isinstance(value, tuple | frozenset):
         return list(value)
     raise RuleTypeError(f"{what} needs a list, got {kind(value)}")
 

@@ -123,43 +123,47 @@ def compile_rule(rule: ast.Rule, compiler: ExprCompiler) -> CompiledRule | None:
 
         def walk(i: int, where) -> None:
             # Names are bound in the one environment and unbound on the way back: no dict copy
-            # per element. Nothing keeps a reference to the environment between steps.
+            # per element. lets and whens run in a loop here; only a `for` recurses.
             nonlocal span
-            if i == last:
-                span = check_span
-                if truth(check(env), "assert") is False:
-                    span = at_span
-                    pointer = locate(env, pointers) if locate else None
-                    if pointer is None:
-                        pointer = _pointer_of_element(where, pointers)
-                    span = message_span
-                    found.append(Hit(pointer, message(env)))
-                return
-            what, name, fn, span = steps[i]
-            if what == "let":
-                saved = env.get(name, UNSET)
-                env[name] = fn(env)
-                walk(i + 1, where)
-                restore_binding(env, name, saved)
-            elif what == "when":
-                if truth(fn(env), "when") is True:
-                    walk(i + 1, where)
-            else:
+            bound = []
+            try:
+                while i < last:
+                    what, name, fn, span = steps[i]
+                    if what == "for":
+                        break
+                    if what == "let":
+                        bound.append((name, env.get(name, UNSET)))
+                        env[name] = fn(env)
+                    elif truth(fn(env), "when") is not True:
+                        return
+                    i += 1
+                if i == last:
+                    span = check_span
+                    if truth(check(env), "assert") is False:
+                        span = at_span
+                        pointer = locate(env, pointers) if locate else None
+                        if pointer is None:
+                            pointer = _pointer_of_element(where, pointers)
+                        span = message_span
+                        found.append(Hit(pointer, message(env)))
+                    return
                 seq = fn(env)
                 if seq is None:
                     return
                 if not isinstance(seq, list | tuple | frozenset):
                     raise RuleTypeError(f"'for' needs a list, got {kind(seq)}")
                 name, index_name = name
-                saved = env.get(name, UNSET), env.get(index_name, UNSET)
+                bound.append((name, env.get(name, UNSET)))
+                if index_name:
+                    bound.append((index_name, env.get(index_name, UNSET)))
                 for index, element in enumerate(seq):
                     env[name] = element
                     if index_name:
                         env[index_name] = Decimal(index)
                     walk(i + 1, (seq, index, element))
-                restore_binding(env, name, saved[0])
-                if index_name:
-                    restore_binding(env, index_name, saved[1])
+            finally:
+                for name, saved in reversed(bound):
+                    restore_binding(env, name, saved)
 
         try:
             walk(0, None)
