@@ -1,0 +1,64 @@
+"""Instructions per document for the rule pipeline, counted by valgrind (repeatable, unlike time).
+
+    python bench/instructions.py [--docs N]
+
+Runs the pipeline once to warm up and then N more times under `valgrind --tool=callgrind`, and
+again with 0 more times; the difference divided by N is the cost of one document, independent of
+how busy the machine is. Needs valgrind on PATH.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+WORKLOAD = """
+import sys
+sys.path.insert(0, {root!r})
+from pathlib import Path
+from budgetlint.engine import rule_findings
+from budgetlint.loader import load_bytes
+from budgetlint.resources import rules_dir
+from budgetlint.rulebook import load_rulebook
+from budgetlint.schema import load_schema, validate
+rulebook = load_rulebook([rules_dir()], load_schema())
+raw = Path({sample!r}).read_bytes()
+def once():
+    doc = load_bytes(raw, "seed")
+    if not validate(doc.data):
+        rule_findings(doc, rulebook)
+once()
+for _ in range(int(sys.argv[1])):
+    once()
+"""
+
+
+def instructions(docs: int) -> int:
+    script = WORKLOAD.format(
+        root=str(ROOT), sample=str(ROOT / "samples" / "xunwu-2023-social-insurance.json")
+    )
+    python = os.path.realpath(sys.executable)  # not a shim: valgrind must see the interpreter
+    proc = subprocess.run(
+        ["valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null", python, "-c", script, str(docs)],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return int(re.search(r"Collected : (\d+)", proc.stderr).group(1))
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--docs", type=int, default=5)
+    args = parser.parse_args()
+    if shutil.which("valgrind") is None:
+        sys.exit("valgrind is not installed (apt-get install valgrind)")
+    base, loaded = instructions(0), instructions(args.docs)
+    print(f"{(loaded - base) / args.docs / 1e6:.1f} M instructions per document (load + validate + rules)")
