@@ -1,6 +1,6 @@
 """Benchmark the per-document pipeline (warm) and a cold `budgetlint check` run.
 
-    python bench/pipeline.py [--runs N]
+    python bench/pipeline.py [--runs N] [--per-rule]
 
 Warm: load bytes + schema validation + every rule of the built-in rulebook on the seed sample,
 in one process after one warm-up (median of N runs; also split into its stages).
@@ -56,6 +56,31 @@ def warm(runs: int) -> None:
     print(f"  rules:             {_median_ms(lambda: rule_findings(doc, rulebook), runs):.2f} ms")
 
 
+def per_rule(runs: int, top: int = 20) -> None:
+    """The costliest rules: each evaluated alone, best of N (memoised definitions recomputed)."""
+    from budgetlint.dsl.rules import Pointers
+    from budgetlint.loader import load_bytes
+    from budgetlint.resources import rules_dir
+    from budgetlint.rulebook import load_rulebook
+    from budgetlint.schema import load_schema
+
+    rulebook = load_rulebook([rules_dir()], load_schema())
+    data = load_bytes(SAMPLE.read_bytes(), SAMPLE.name).data
+    pointers = Pointers(data)
+    costs = []
+    for rule in rulebook.rules:
+        best = float("inf")
+        for _ in range(runs):
+            pointers.memo = {}
+            start = time.perf_counter()
+            list(rule.evaluate(data, pointers, {}))
+            best = min(best, time.perf_counter() - start)
+        costs.append((best * 1000, rule.info.id))
+    print(f"per rule (best of {runs}), sum {sum(c for c, _ in costs):.2f} ms; the costliest:")
+    for ms, rule_id in sorted(costs, reverse=True)[:top]:
+        print(f"  {rule_id:<10} {ms:.3f} ms")
+
+
 def cold(runs: int) -> None:
     check = [sys.executable, "-m", "budgetlint", "check", str(SAMPLE)]
     baseline = [sys.executable, "-c", "import click"]
@@ -74,6 +99,9 @@ def cold(runs: int) -> None:
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=30)
+    parser.add_argument("--per-rule", action="store_true", help="also list the costliest rules")
     args = parser.parse_args()
     warm(args.runs * 5)
     cold(args.runs // 3 or 1)
+    if args.per_rule:
+        per_rule(args.runs)
