@@ -15,8 +15,8 @@ from pathlib import Path
 from budgetlint.findings import Finding
 
 DOCUMENT_SUFFIXES = (".json", ".yaml", ".yml")
-# found in folders but not documents: rule test cases and the waivers file
-SKIPPED_IN_FOLDERS = (".cases.yaml", "budgetlint-waivers.yaml", "budgetlint-waivers.yml")
+# found in folders but not documents: rule test cases, expected findings and the waivers file
+SKIPPED_IN_FOLDERS = (".cases.yaml", ".expected.yaml", "budgetlint-waivers.yaml", "budgetlint-waivers.yml")
 
 
 @dataclass(frozen=True)

@@ -101,3 +101,10 @@ def test_progress_only_on_a_terminal_and_for_long_batches():
 def test_discover_reads_stdin_once():
     sources = discover(["-"], "x.yaml", stdin=io.BytesIO(b"a: 1\n"))
     assert [(s.name, s.path, s.data) for s in sources] == [("x.yaml", None, b"a: 1\n")]
+
+
+def test_folder_walk_skips_expected_findings_files():
+    from tests.conftest import ROOT
+
+    found = [s.name for s in discover([str(ROOT / "samples" / "broken")])]
+    assert found and all(n.endswith(".json") for n in found)
