@@ -33,4 +33,6 @@ def test_engine_skips_rules_of_other_profiles(rulebook, sample_data):
     doc = Document.in_memory("seed", sample_data)
     provincial = {r.info.id for r in rulebook.rules if r.info.profiles and "national" not in r.info.profiles}
     national_run = {f.rule for f in rule_findings(doc, rulebook, settings=Settings(profile="national"))}
+    jiangxi_run = {f.rule for f in rule_findings(doc, rulebook, settings=Settings(profile="jiangxi-2023"))}
     assert not national_run & provincial
+    assert "COMP-04" in jiangxi_run  # the Jiangxi 2023 template's 部门整体支出绩效目标表
