@@ -38,3 +38,17 @@ def test_expression_examples(line, sample_data):
     if "# =>" in line:
         expected = evaluate(line.rsplit("# =>", 1)[1].strip(), {})
         assert equal(value, expected) or value == expected, f"{expr} gave {value!r}"
+
+
+def test_every_builtin_has_an_example():
+    from budgetlint.dsl.functions import BUILTINS
+
+    examples = "\n".join([*RULE_BLOCKS, *EXPR_LINES])
+    assert [n for n in BUILTINS if not re.search(rf"\b{n}\(", examples)] == []
+
+
+def test_every_statement_has_an_example():
+    from budgetlint.dsl.parser import STATEMENT_KEYWORDS
+
+    examples = "\n".join(RULE_BLOCKS)
+    assert [k for k in STATEMENT_KEYWORDS if not re.search(rf"^\s*{k}\b", examples, re.M)] == []
