@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import glob
-import multiprocessing
 import os
 import sys
 import time
@@ -167,6 +166,8 @@ def run(sources: list[Source], recipe: Recipe, rulebook, jobs: int = 1) -> Itera
         for source in sources:
             yield check_source(source)
         return
+    import multiprocessing  # only a parallel batch pays for importing it
+
     methods = multiprocessing.get_all_start_methods()
     ctx = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
     with ctx.Pool(min(jobs, len(sources)), initializer=_init_worker, initargs=(recipe,)) as pool:
