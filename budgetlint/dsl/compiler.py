@@ -41,6 +41,7 @@ class ExprCompiler:
         self.errors: list[StaticError] = []
         self._compiled_defs: dict[str, Fn] = {}
         self._compiling: list[str] = []
+        self._methods: dict[type, object] = {}  # node class → its compile method
 
     def error(self, span: ast.Span, message: str) -> None:
         self.errors.append(StaticError(span, message))
@@ -63,7 +64,10 @@ class ExprCompiler:
 
     # --- expressions ---------------------------------------------------------------------
     def expr(self, node: ast.Node, scope: Scope) -> Compiled:
-        method = getattr(self, "_" + type(node).__name__.lower())
+        kind = type(node)
+        method = self._methods.get(kind)
+        if method is None:
+            method = self._methods[kind] = getattr(self, "_" + kind.__name__.lower())
         return method(node, scope)
 
     def _literal(self, node: ast.Literal, scope: Scope) -> Compiled:

@@ -23,6 +23,7 @@ class PathError(Exception):
 class SchemaIndex:
     def __init__(self, schema: dict):
         self.schema = schema
+        self._root_fields = sorted(schema.get("properties", {}))
 
     def root(self) -> SType:
         return SType(self.schema)
@@ -93,4 +94,4 @@ class SchemaIndex:
         return None
 
     def root_fields(self) -> list[str]:
-        return sorted(self.schema.get("properties", {}))
+        return self._root_fields
