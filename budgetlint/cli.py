@@ -23,7 +23,9 @@ def load_rulebook_or_exit(extra_dirs=(), builtin: bool = True):
     from budgetlint.rulebook import RulebookError, load_rulebook
     from budgetlint.schema import load_schema
 
-    paths = ([rules_dir()] if builtin else []) + [Path(p) for p in extra_dirs]
+    # Without the built-in rules, their shared definitions (rules/_common.rules: amount(),
+    # rounding_tolerance() …) stay available to a project's own rules.
+    paths = [rules_dir() if builtin else rules_dir() / "_common.rules"] + [Path(p) for p in extra_dirs]
     try:
         rulebook = load_rulebook(paths, load_schema(), display=display_path)
     except RulebookError as err:

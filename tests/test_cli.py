@@ -142,3 +142,15 @@ def test_schema_messages_stay_on_one_short_line(tmp_path):
     [finding, _summary] = proc.stdout.splitlines()
     assert "schema" in finding and "is not of type object" in finding
     assert len(finding) < 200
+
+
+def test_own_rules_can_use_the_shared_definitions_without_the_builtin_rules(tmp_path):
+    (tmp_path / "own.rules").write_text(
+        'rule OWN-1 { title "t" title_en "t" severity error basis "b"\n'
+        "  assert amount(narrative.revenue.total) == 0 ± rounding_tolerance(1)\n"
+        '  message "收入 {narrative.revenue.total}" }\n',
+        encoding="utf-8",
+    )
+    proc = run("check", "--no-config", "--no-builtin-rules", "--rules", str(tmp_path), str(SAMPLE))
+    assert proc.returncode == 1, proc.stderr
+    assert [line.split()[2] for line in proc.stdout.splitlines()[:-1]] == ["OWN-1"]
