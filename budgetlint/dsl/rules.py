@@ -36,7 +36,9 @@ class Hit:
 
 
 class Pointers:
-    """JSON Pointers of the containers of one document, by object identity (built on first use)."""
+    """What the rules share for one document: the JSON Pointers of its containers by object
+    identity (built on first use, for locating findings) and the memo of zero-argument
+    definitions (`functional_tables()` is computed once, not once per rule)."""
 
     def __init__(self, root):
         self.root = root
