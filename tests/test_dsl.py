@@ -209,3 +209,12 @@ def test_for_with_position_and_get_by_position():
 def test_at_a_missing_top_level_field_points_at_it():
     rules, _ = _rules(RULE.format(body="assert present(department_goal)\n at department_goal\n message 'x'"))
     assert [h.pointer for h in rules[0].evaluate(DOC, _pointers(DOC))] == ["/department_goal"]
+
+
+def test_a_bound_name_that_is_also_a_field_inside_a_filter_is_refused():
+    text = RULE.format(
+        body="for project in narrative.performance.projects\n"
+        " assert count(performance_goals[project == 'x']) > 0\n message 'm'"
+    )
+    _, problems = _rules(text, load_schema())
+    assert any("'project' inside [ … ] is ambiguous" in p and "it.project" in p for p in problems)

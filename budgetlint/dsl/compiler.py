@@ -82,6 +82,12 @@ class ExprCompiler:
     def _name(self, node: ast.Name, scope: Scope) -> Compiled:
         name = node.name
         if name in scope.names:  # itemgetter reads the binding in C: no Python frame per read
+            if scope.in_filter and self._element_has(scope.element, name):
+                self.error(
+                    node.span,
+                    f"'{name}' inside [ … ] is ambiguous: it is bound here and is also a field of the "
+                    f"element; write it.{name} for the field, or rename the binding",
+                )
             return Compiled(itemgetter(name), scope.names[name])
         if scope.in_filter:
             stype = self._field_type(scope.element, name, "a filtered element", node.span)
@@ -96,6 +102,14 @@ class ExprCompiler:
         hint = f"; did you mean '{near[0]}'?" if near else ""
         self.error(node.span, f"unbound name '{name}'{hint}")
         return Compiled(lambda env: None)
+
+    def _element_has(self, element: SType | None, name: str) -> bool:
+        if self.schema is None or element is None:
+            return False
+        try:
+            return self.schema.field(element, name, "") is not None
+        except PathError:
+            return False
 
     def _field_type(self, stype, name, where, span) -> SType | None:
         if self.schema is None:
