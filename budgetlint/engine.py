@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from budgetlint.dsl.rules import Pointers
-from budgetlint.dsl.scope import RuntimeRuleError
+from budgetlint.dsl.scope import SETTINGS, RuntimeRuleError
 from budgetlint.findings import Finding, sorted_findings
 from budgetlint.loader import Document
 from budgetlint.profiles import DEFAULT_PROFILE, applies
@@ -19,7 +19,7 @@ class Settings:
     """What a run may set: the profile (else the document's own, else national) and tolerances."""
 
     profile: str | None = None
-    rounding_per_item: Decimal = Decimal("0.005")
+    rounding_per_item: Decimal = SETTINGS["rounding_per_item"]
 
     def for_rules(self) -> dict:
         return {"rounding_per_item": self.rounding_per_item}
