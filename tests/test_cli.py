@@ -154,3 +154,10 @@ def test_own_rules_can_use_the_shared_definitions_without_the_builtin_rules(tmp_
     proc = run("check", "--no-config", "--no-builtin-rules", "--rules", str(tmp_path), str(SAMPLE))
     assert proc.returncode == 1, proc.stderr
     assert [line.split()[2] for line in proc.stdout.splitlines()[:-1]] == ["OWN-1"]
+
+
+def test_the_rule_catalogue_in_docs_is_current():
+    proc = run("rules", "--format", "markdown")
+    assert proc.returncode == 0
+    committed = (ROOT / "docs" / "rulebook.md").read_text(encoding="utf-8")
+    assert proc.stdout == committed, "regenerate: budgetlint rules --format markdown > docs/rulebook.md"

@@ -21,9 +21,16 @@ def schema() -> None:
 @cli.command(name="rules")
 @click.option("--rules", "rule_dirs", multiple=True, type=click.Path(exists=True),
               help="Extra rule file or directory (repeatable).")  # fmt: skip
-def list_rules(rule_dirs) -> None:
+@click.option("--format", "fmt", type=click.Choice(["text", "markdown"]), default="text", show_default=True,
+              help="markdown: a catalogue grouped by rule file, with each rule's doc text.")  # fmt: skip
+def list_rules(rule_dirs, fmt) -> None:
     """List the rules: id, severity, titles and basis."""
     rulebook = load_rulebook_or_exit(rule_dirs)
+    if fmt == "markdown":
+        from budgetlint.catalogue import markdown
+
+        click.echo(markdown(rulebook.rules), nl=False)
+        return
     for rule in sorted(rulebook.rules, key=lambda r: r.info.id):
         i = rule.info
         click.echo(f"{i.id:<12} {i.severity:<8} {i.title} — {i.title_en}")
