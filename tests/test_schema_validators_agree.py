@@ -35,3 +35,15 @@ def test_fast_and_reference_validators_agree(path):
     for label, data in _mutations(load_path(path).data):
         reference = not any(True for _ in _validator().iter_errors(data))
         assert _fast_validator().is_valid(data) == reference, label
+
+
+@pytest.mark.skipif(_fast_validator() is None, reason="jsonschema-rs is not installed")
+def test_both_validators_report_the_same_places(monkeypatch):
+    from budgetlint import schema
+
+    for label, data in _mutations(load_path(SAMPLE).data):
+        fast = sorted(p for p, _ in schema.validate(data))
+        with monkeypatch.context() as m:
+            m.setattr(schema, "_fast_validator", lambda: None)
+            reference = sorted(p for p, _ in schema.validate(data))
+        assert fast == reference, label

@@ -49,25 +49,38 @@ def _fast_validator():
 
 
 def validate(document) -> list[tuple[str, str]]:
-    """(JSON Pointer, message) for each schema violation, most specific first.
+    """(JSON Pointer, message) for each schema violation.
 
-    A valid document is confirmed by the compiled validator alone; only an invalid one is
-    validated again by python-jsonschema, whose errors carry the paths and wording we report."""
+    jsonschema-rs (compiled) validates; its errors carry the instance path and plain messages.
+    python-jsonschema is the fallback where jsonschema-rs is not installed."""
     fast = _fast_validator()
     if fast is not None:
         try:
             if fast.is_valid(document):
                 return []
+            return [(_pointer(e.instance_path), _rs_message(e)) for e in fast.iter_errors(document)]
         except Exception:  # any surprise there: the reference validator decides
             pass
-    problems = []
-    for err in _validator().iter_errors(document):
-        pointer = "".join("/" + escape_pointer_token(str(p)) for p in err.absolute_path)
-        problems.append((pointer, _message(err)))
-    return problems
+    return [(_pointer(err.absolute_path), _message(err)) for err in _validator().iter_errors(document)]
 
 
 _MAX_SHOWN = 60
+
+
+def _pointer(path) -> str:
+    return "".join("/" + escape_pointer_token(str(p)) for p in path)
+
+
+def _rs_message(err) -> str:
+    where = "/".join(str(p) for p in err.instance_path) or "(document)"
+    kind = type(err.kind).__name__
+    if kind == "AdditionalProperties":
+        return f"{where}: {err.message} — the model does not know this field"
+    if kind == "Type":
+        wanted = " or ".join(getattr(err.kind, "types", None) or ["?"])
+        return f"{where}: {_shown(err.instance)} is not of type {wanted}"
+    message = err.message
+    return f"{where}: {message if len(message) <= 200 else message[:199] + '…'}"
 
 
 def _shown(value) -> str:
