@@ -46,23 +46,18 @@ class Document:
     def position(self, pointer: str) -> tuple[int, int]:
         """line:column of the value (or key) at pointer; the nearest existing parent otherwise."""
         if self.syntax == "yaml":
-            table = self._yaml_positions or {}
-            return _nearest(table, pointer) or (1, 1)
+            return _nearest((self._yaml_positions or {}).get, pointer) or (1, 1)
         if self._locator is None:
             self._locator = JsonLocator(self.text)
             self._lines = LineIndex(self.text)
-        while (offset := self._locator.offset(pointer)) is None and pointer:
-            pointer = pointer.rsplit("/", 1)[0]
-        return self._lines.position(offset or 0)
+        return self._lines.position(_nearest(self._locator.offset, pointer) or 0)
 
 
-def _nearest(table: dict, pointer: str):
-    while True:
-        if pointer in table:
-            return table[pointer]
-        if not pointer:
-            return None
+def _nearest(lookup, pointer: str):
+    """lookup(pointer), or of its nearest parent that has a value; None when not even the root has."""
+    while (found := lookup(pointer)) is None and pointer:
         pointer = pointer.rsplit("/", 1)[0]
+    return found
 
 
 def decode(raw: bytes, name: str) -> str:

@@ -40,7 +40,7 @@ def _validator():
 
 @lru_cache(maxsize=1)
 def _fast_validator():
-    """jsonschema-rs (compiled, ~100× faster) answers "is it valid?"; None if it is not installed."""
+    """jsonschema-rs (compiled, ~100× faster than python-jsonschema); None if it is not installed."""
     try:
         import jsonschema_rs
     except ImportError:  # pragma: no cover - a platform without a wheel
@@ -72,14 +72,28 @@ def _pointer(path) -> str:
 
 
 def _rs_message(err) -> str:
-    where = "/".join(str(p) for p in err.instance_path) or "(document)"
     kind = type(err.kind).__name__
-    if kind == "AdditionalProperties":
-        return f"{where}: {err.message} — the model does not know this field"
-    if kind == "Type":
-        wanted = " or ".join(getattr(err.kind, "types", None) or ["?"])
-        return f"{where}: {_shown(err.instance)} is not of type {wanted}"
-    message = err.message
+    wanted = getattr(err.kind, "types", None) if kind == "Type" else None
+    return _describe(err.instance_path, kind == "AdditionalProperties", wanted, err.instance, err.message)
+
+
+def _message(err) -> str:
+    """The same wording as _rs_message, from a python-jsonschema error."""
+    wanted = None
+    if err.validator == "type":
+        wanted = [err.validator_value] if isinstance(err.validator_value, str) else err.validator_value
+    return _describe(
+        err.absolute_path, err.validator == "additionalProperties", wanted, err.instance, err.message
+    )
+
+
+def _describe(path, unknown_field: bool, wanted_types, instance, message: str) -> str:
+    """One line: where, then what is wrong; a long value or message cut short."""
+    where = "/".join(str(p) for p in path) or "(document)"
+    if unknown_field:
+        return f"{where}: {message} — the model does not know this field"
+    if wanted_types:
+        return f"{where}: {_shown(instance)} is not of type {' or '.join(wanted_types)}"
     return f"{where}: {message if len(message) <= 200 else message[:199] + '…'}"
 
 
@@ -87,18 +101,3 @@ def _shown(value) -> str:
     """A value as a message shows it: JSON-like, and cut short (a finding is one line)."""
     text = json.dumps(value, ensure_ascii=False, default=str)
     return text if len(text) <= _MAX_SHOWN else text[: _MAX_SHOWN - 1] + "…"
-
-
-def _message(err) -> str:
-    where = "/".join(str(p) for p in err.absolute_path) or "(document)"
-    if err.validator == "additionalProperties":
-        return f"{where}: {err.message} — the model does not know this field"
-    if err.validator == "type":
-        wanted = (
-            err.validator_value if isinstance(err.validator_value, str) else " or ".join(err.validator_value)
-        )
-        return f"{where}: {_shown(err.instance)} is not of type {wanted}"
-    if err.validator == "required":
-        return f"{where}: {err.message}"
-    message = err.message
-    return f"{where}: {message if len(message) <= 200 else message[:199] + '…'}"
