@@ -7,7 +7,7 @@ import json
 from collections import Counter
 from pathlib import Path
 
-from budgetlint.findings import Finding
+from budgetlint.findings import Finding, unescape_pointer_token
 from budgetlint.loader import InputError
 
 FORMAT = "budgetlint-baseline"
@@ -19,7 +19,7 @@ def value_at(data, pointer: str):
     if not pointer:
         return data
     for token in pointer[1:].split("/"):
-        token = token.replace("~1", "/").replace("~0", "~")
+        token = unescape_pointer_token(token)
         if isinstance(data, dict):
             data = data.get(token)
         elif isinstance(data, list) and token.isdigit() and int(token) < len(data):

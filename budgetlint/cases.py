@@ -8,7 +8,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from budgetlint.engine import rule_findings
-from budgetlint.findings import Finding
+from budgetlint.findings import Finding, unescape_pointer_token
 from budgetlint.loader import Document, InputError, load_path
 from budgetlint.rulebook import Rulebook
 
@@ -110,14 +110,10 @@ def _sample(path: Path) -> Document:
     return load_path(path)
 
 
-def _unescape(token: str) -> str:
-    return token.replace("~1", "/").replace("~0", "~")
-
-
 def _walk(data, pointer: str):
     if not pointer.startswith("/"):
         raise CaseError(f"patch path must start with '/': {pointer!r}")
-    tokens = [_unescape(t) for t in pointer[1:].split("/")]
+    tokens = [unescape_pointer_token(t) for t in pointer[1:].split("/")]
     parent = data
     for t in tokens[:-1]:
         parent = parent[int(t)] if isinstance(parent, list) else parent[t]

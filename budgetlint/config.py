@@ -12,7 +12,7 @@ if sys.version_info >= (3, 11):
 else:  # pragma: no cover - Python 3.10
     import tomli as tomllib
 
-from budgetlint.findings import SEVERITIES, SEVERITY_RANK
+from budgetlint.findings import SEVERITIES, at_or_above
 
 CONFIG_NAMES = ("budgetlint.toml", "pyproject.toml")
 WAIVERS_NAME = "budgetlint-waivers.yaml"
@@ -59,7 +59,7 @@ class Config:
         return self.origin.get(key, f"{self.path}: {self.prefix}{key}" if self.path else key)
 
     def fails(self, severity: str) -> bool:
-        return SEVERITY_RANK.get(severity, 9) <= SEVERITY_RANK[self.fail_on]
+        return at_or_above(severity, self.fail_on)
 
     def with_flags(self, **flags) -> Config:
         """Command-line values (None = not given) override the file."""

@@ -23,8 +23,17 @@ class Finding:
         return (self.file, self.line, self.column, self.rule, self.pointer, self.message)
 
 
+def at_or_above(severity: str, threshold: str) -> bool:
+    """Whether a finding of this severity fails a run whose threshold (fail-on) is `threshold`."""
+    return SEVERITY_RANK.get(severity, len(SEVERITIES)) <= SEVERITY_RANK[threshold]
+
+
 def escape_pointer_token(token: str) -> str:
     return token.replace("~", "~0").replace("/", "~1")
+
+
+def unescape_pointer_token(token: str) -> str:
+    return token.replace("~1", "/").replace("~0", "~")
 
 
 def sorted_findings(findings) -> list[Finding]:

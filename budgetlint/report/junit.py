@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from xml.sax.saxutils import escape, quoteattr
 
-from budgetlint.findings import SEVERITY_RANK
+from budgetlint.findings import SEVERITY_RANK, at_or_above
 from budgetlint.report import Reporter
 
 
@@ -29,7 +29,7 @@ class JunitReporter(Reporter):
         self.out.write('<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="budgetlint">\n')
 
     def fails(self, item) -> bool:
-        return item.waived is None and SEVERITY_RANK[item.finding.severity] <= SEVERITY_RANK[self.fail_on]
+        return item.waived is None and at_or_above(item.finding.severity, self.fail_on)
 
     def file(self, name, items, document: bool = True) -> None:
         by_rule: dict[str, list] = defaultdict(list)

@@ -7,6 +7,7 @@ from pathlib import PurePosixPath
 from urllib.parse import quote
 
 from budgetlint import __version__
+from budgetlint.findings import SEVERITIES, at_or_above
 from budgetlint.report import Reporter
 
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
@@ -110,12 +111,6 @@ class SarifReporter(Reporter):
 
     def end(self, summary) -> None:
         closing = "]" if self.first else "\n      ]"
-        ok = not any(summary.counts[s] for s in ("error", "warning", "info") if _fails(s, self.fail_on))
+        ok = not any(summary.counts[s] for s in SEVERITIES if at_or_above(s, self.fail_on))
         invocation = json.dumps([{"executionSuccessful": True, "exitCode": 0 if ok else 1}])
         self.out.write(f'{closing},\n      "invocations": {invocation}\n    }}\n  ]\n}}\n')
-
-
-def _fails(severity: str, fail_on: str) -> bool:
-    from budgetlint.findings import SEVERITY_RANK
-
-    return SEVERITY_RANK[severity] <= SEVERITY_RANK[fail_on]

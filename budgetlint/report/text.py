@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from budgetlint.findings import SEVERITIES
 from budgetlint.report import Reporter
 
 _COLORS = {"error": "\x1b[31m", "warning": "\x1b[33m", "info": "\x1b[36m", "waived": "\x1b[2m"}
@@ -16,9 +17,7 @@ def summary_line(summary) -> str:
     files = _plural(summary.files, "file")
     total = summary.findings
     if total:
-        parts = ", ".join(
-            _plural(summary.counts[s], s) for s in ("error", "warning", "info") if summary.counts[s]
-        )
+        parts = ", ".join(_plural(summary.counts[s], s) for s in SEVERITIES if summary.counts[s])
         text = f"Found {_plural(total, 'problem')} ({parts}) in {files}"
     else:
         text = f"No problems found in {files}"
@@ -27,9 +26,8 @@ def summary_line(summary) -> str:
         extras.append(f"{summary.waived} waived")
     if summary.baseline_known is not None:
         extras.append(f"{summary.baseline_known} in the baseline")
-        extras.append(
-            f"{_plural(summary.baseline_fixed or 0, 'baseline entry')} fixed".replace("entrys", "entries")
-        )
+        fixed = summary.baseline_fixed or 0
+        extras.append(f"{fixed} baseline {'entry' if fixed == 1 else 'entries'} fixed")
     return text + (f" ({'; '.join(extras)})" if extras else "") + "."
 
 
