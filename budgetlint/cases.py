@@ -178,8 +178,7 @@ def _document(case: Case) -> Document:
 def _findings_for(case: Case, data, rulebook: Rulebook) -> list[tuple[str, str]]:
     """The findings of the rules under test (their rule-errors included); no other rule runs."""
     doc = Document.in_memory(str(case.sample or "<inline>"), data)
-    under_test = Rulebook(tuple(r for r in rulebook.rules if r.info.id in case.rules), rulebook.files)
-    found: list[Finding] = rule_findings(doc, under_test)
+    found: list[Finding] = rule_findings(doc, rulebook.only(case.rules))
     return sorted((f.rule, f.pointer) for f in found)
 
 

@@ -32,6 +32,11 @@ class Rulebook:
     def by_id(self, rule_id: str) -> CompiledRule | None:
         return next((r for r in self.rules if r.info.id == rule_id), None)
 
+    def only(self, ids) -> Rulebook:
+        """The same rulebook with only the rules whose ids are given, in their order."""
+        wanted = set(ids)
+        return Rulebook(tuple(r for r in self.rules if r.info.id in wanted), self.files)
+
 
 def rule_files(paths: Iterable[Path]) -> list[Path]:
     found: list[Path] = []

@@ -159,7 +159,6 @@ def check(files, fmt, output, rule_dirs, no_builtin_rules, config_file, no_confi
     from budgetlint.config import ConfigError, check_selectors, load_config, rule_selected
     from budgetlint.loader import InputError
     from budgetlint.report import Summary, make_reporter
-    from budgetlint.rulebook import Rulebook
 
     try:
         config = load_config(config_file, use_files=not no_config)
@@ -184,7 +183,7 @@ def check(files, fmt, output, rule_dirs, no_builtin_rules, config_file, no_confi
     except ConfigError as err:
         fail(f"budgetlint: {err}")
     keep = tuple(r.info.id for r in full.rules if rule_selected(config, r.info.id, r.info.tags))
-    rulebook = Rulebook(tuple(r for r in full.rules if r.info.id in keep), full.files)
+    rulebook = full.only(keep)
 
     try:
         waivers = baseline = writer = None
