@@ -102,17 +102,13 @@ _STATE: dict = {}
 
 
 def _setup(recipe: Recipe) -> None:
+    """A worker's rulebook, built from the recipe (unless a fork inherited it already)."""
     if _STATE.get("recipe") == recipe:
         return
     from budgetlint.cli import load_rulebook_or_exit
-    from budgetlint.engine import DEFAULT_SETTINGS, Settings
-    from budgetlint.rulebook import Rulebook
 
     rulebook = load_rulebook_or_exit(recipe.rule_paths, builtin=recipe.builtin)
-    if recipe.keep is not None:
-        rulebook = Rulebook(tuple(r for r in rulebook.rules if r.info.id in recipe.keep), rulebook.files)
-    tolerance = recipe.tolerance if recipe.tolerance is not None else DEFAULT_SETTINGS.rounding_per_item
-    _STATE.update(recipe=recipe, rulebook=rulebook, settings=Settings(recipe.profile, tolerance))
+    use_rulebook(recipe, rulebook if recipe.keep is None else rulebook.only(recipe.keep))
 
 
 def use_rulebook(recipe: Recipe, rulebook) -> None:
