@@ -103,6 +103,10 @@ class ExprCompiler:
         self.error(node.span, f"unbound name '{name}'{hint}")
         return Compiled(lambda env: None)
 
+    def element_of(self, stype: SType | None) -> SType | None:
+        """What the schema says one element of a list-valued expression is (None: unknown)."""
+        return self.schema.element(stype) if self.schema else None
+
     def _element_has(self, element: SType | None, name: str) -> bool:
         if self.schema is None or element is None:
             return False
@@ -161,8 +165,8 @@ class ExprCompiler:
                     raise RuleTypeError(f"only a list can be indexed, got {kind(seq)}")
                 return seq[i] if -len(seq) <= i < len(seq) else None
 
-            return Compiled(pick, self.schema.element(base.stype) if self.schema else None)
-        element = self.schema.element(base.stype) if self.schema else None
+            return Compiled(pick, self.element_of(base.stype))
+        element = self.element_of(base.stype)
         test = self.expr(sel, Scope(scope.names, element, True)).fn
 
         def keep(env):
@@ -273,7 +277,7 @@ class ExprCompiler:
 
     def _comprehension(self, node: ast.Comprehension, scope: Scope) -> Compiled:
         source = self.expr(node.source, scope)
-        element = self.schema.element(source.stype) if self.schema else None
+        element = self.element_of(source.stype)
         inner = scope.bind(node.name, element)
         make = self.expr(node.expr, inner).fn
         test = self.expr(node.test, inner).fn if node.test is not None else None

@@ -86,8 +86,7 @@ def compile_rule(rule: ast.Rule, compiler: ExprCompiler) -> CompiledRule | None:
         if isinstance(step, ast.For):
             source = compiler.expr(step.source, scope)
             steps.append(("for", (step.name, step.index), source.fn, step.source.span))
-            element = compiler.schema.element(source.stype) if compiler.schema else None
-            scope = scope.bind(step.name, element)
+            scope = scope.bind(step.name, compiler.element_of(source.stype))
             if step.index:
                 scope = scope.bind(step.index, None)
         elif isinstance(step, ast.Let):
