@@ -22,9 +22,5 @@ def rules_dir() -> Path:
     return data_dir("rules")
 
 
-def samples_dir() -> Path:
-    return data_dir("samples")
-
-
 def schema_path() -> Path:
     return _PACKAGE / "schema" / "department-budget.schema.json"
