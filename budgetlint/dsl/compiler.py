@@ -72,7 +72,7 @@ class ExprCompiler:
 
     def _literal(self, node: ast.Literal, scope: Scope) -> Compiled:
         value = node.value
-        return Compiled(lambda env: value)
+        return Compiled(lambda env: value, logical=value is None or isinstance(value, bool))
 
     def _it(self, node: ast.It, scope: Scope) -> Compiled:
         if not scope.in_filter:
@@ -129,14 +129,9 @@ class ExprCompiler:
         name = node.name
         stype = self._field_type(base.stype, name, _describe_path(node.base), node.span)
         base_fn = base.fn
-        if isinstance(node.base, ast.Name) and node.base.name in scope.names:
-            local = node.base.name  # `item.amount`: read the binding directly, one call less
-
-            def local_attr(env):
-                value = env[local]
-                return value.get(name) if type(value) is dict else get_field(value, name)
-
-            return Compiled(local_attr, stype)
+        chain = _field_chain(node, scope)
+        if chain is not None:  # `row.a.b`, `tables.revenue.rows`: one call for the whole path
+            return Compiled(_read_path(*chain), stype)
 
         def attr(env):
             value = base_fn(env)
@@ -167,7 +162,8 @@ class ExprCompiler:
 
             return Compiled(pick, self.element_of(base.stype))
         element = self.element_of(base.stype)
-        test = self.expr(sel, Scope(scope.names, element, True)).fn
+        compiled_test = self.expr(sel, Scope(scope.names, element, True))
+        test = compiled_test.fn if compiled_test.logical else _checked(compiled_test.fn, "a filter")
 
         def keep(env):
             seq = base_fn(env)
@@ -180,7 +176,7 @@ class ExprCompiler:
             try:  # rebinding in place: no dict copy per element
                 for item in seq:
                     env["@"] = item
-                    if truth(test(env), "a filter") is True:
+                    if test(env) is True:
                         out.append(item)
             finally:
                 restore_binding(env, "@", saved)
@@ -280,7 +276,7 @@ class ExprCompiler:
         element = self.element_of(source.stype)
         inner = scope.bind(node.name, element)
         make = self.expr(node.expr, inner).fn
-        test = self.expr(node.test, inner).fn if node.test is not None else None
+        test = self.test(node.test, inner, "'if'") if node.test is not None else None
         source_fn, name = source.fn, node.name
 
         def build(env):
@@ -294,7 +290,7 @@ class ExprCompiler:
             try:
                 for item in seq:
                     env[name] = item
-                    if test is None or truth(test(env), "'if'") is True:
+                    if test is None or test(env) is True:
                         out.append(make(env))
             finally:
                 restore_binding(env, name, saved)
@@ -314,25 +310,46 @@ class ExprCompiler:
         return Compiled(lambda env: arith("-", _ZERO, inner(env)))
 
     def _not(self, node: ast.Not, scope: Scope) -> Compiled:
-        inner = self.expr(node.operand, scope).fn
+        inner = self.test(node.operand, scope, "'not'")
 
         def negate(env):
-            v = truth(inner(env), "'not'")
+            v = inner(env)
             return None if v is None else not v
 
-        return Compiled(negate)
+        return Compiled(negate, logical=True)
 
     def _binop(self, node: ast.BinOp, scope: Scope) -> Compiled:
         left, right, op = self.expr(node.left, scope).fn, self.expr(node.right, scope).fn, node.op
         if op in ("|", "&"):
             return Compiled(lambda env: set_op(op, left(env), right(env)))
+        if op in _DECIMAL_OPS:  # numbers are the common case: no call into arith() for them
+            fast = _DECIMAL_OPS[op]
+
+            def arithmetic(env):
+                a, b = left(env), right(env)
+                if type(a) is Decimal and type(b) is Decimal:
+                    return fast(a, b)
+                return arith(op, a, b)
+
+            return Compiled(arithmetic)
         return Compiled(lambda env: arith(op, left(env), right(env)))
 
     def _compare(self, node: ast.Compare, scope: Scope) -> Compiled:
         left, right, op = self.expr(node.left, scope).fn, self.expr(node.right, scope).fn, node.op
         if node.tolerance is not None:
             tol = self.expr(node.tolerance, scope).fn
-            return Compiled(lambda env: compare(op, left(env), right(env), tol(env)))
+            if op == "==":
+
+                def within(env):
+                    a, b, t = left(env), right(env), tol(env)
+                    if type(a) is Decimal and type(b) is Decimal and type(t) is Decimal:
+                        return abs(a - b) <= t
+                    return compare(op, a, b, t)
+
+                return Compiled(within, logical=True)
+            return Compiled(lambda env: compare(op, left(env), right(env), tol(env)), logical=True)
+        if isinstance(node.right, ast.Literal) and isinstance(node.right.value, Decimal | str):
+            return Compiled(_compare_to_constant(op, left, node.right.value), logical=True)
         if op in ("==", "!="):
             negate = op == "!="
 
@@ -345,8 +362,8 @@ class ExprCompiler:
                     return (a == b) is not negate
                 return compare(op, a, b)
 
-            return Compiled(equality)
-        return Compiled(lambda env: compare(op, left(env), right(env)))
+            return Compiled(equality, logical=True)
+        return Compiled(lambda env: compare(op, left(env), right(env)), logical=True)
 
     def _in(self, node: ast.In, scope: Scope) -> Compiled:
         left, right, negate = (
@@ -359,49 +376,132 @@ class ExprCompiler:
             v = contains(right(env), left(env))
             return None if v is None else (not v if negate else v)
 
-        return Compiled(member)
+        return Compiled(member, logical=True)
 
     def _and(self, node: ast.And, scope: Scope) -> Compiled:
-        left, right = self.expr(node.left, scope).fn, self.expr(node.right, scope).fn
+        left, right = self.test(node.left, scope, "'and'"), self.test(node.right, scope, "'and'")
 
         def both(env):
-            a = truth(left(env), "'and'")
+            a = left(env)
             if a is False:
                 return False
-            b = truth(right(env), "'and'")
+            b = right(env)
             if b is False:
                 return False
             return None if a is None or b is None else True
 
-        return Compiled(both)
+        return Compiled(both, logical=True)
 
     def _or(self, node: ast.Or, scope: Scope) -> Compiled:
-        left, right = self.expr(node.left, scope).fn, self.expr(node.right, scope).fn
+        left, right = self.test(node.left, scope, "'or'"), self.test(node.right, scope, "'or'")
 
         def either(env):
-            a = truth(left(env), "'or'")
+            a = left(env)
             if a is True:
                 return True
-            b = truth(right(env), "'or'")
+            b = right(env)
             if b is True:
                 return True
             return None if a is None or b is None else False
 
-        return Compiled(either)
+        return Compiled(either, logical=True)
 
     def _cond(self, node: ast.Cond, scope: Scope) -> Compiled:
-        test = self.expr(node.test, scope).fn
+        test = self.test(node.test, scope, "'if'")
         then = self.expr(node.then, scope)
         other = self.expr(node.otherwise, scope)
         then_fn, other_fn = then.fn, other.fn
 
         def choose(env):
-            t = truth(test(env), "'if'")
+            t = test(env)
             if t is None:
                 return None
             return then_fn(env) if t else other_fn(env)
 
-        return Compiled(choose, then.stype or other.stype)
+        return Compiled(choose, then.stype or other.stype, then.logical and other.logical)
+
+    def test(self, node: ast.Node, scope: Scope, what: str) -> Fn:
+        """An expression used as a condition: gives True, False or None, else a RuleTypeError."""
+        compiled = self.expr(node, scope)
+        return compiled.fn if compiled.logical else _checked(compiled.fn, what)
+
+
+def _checked(fn: Fn, what: str) -> Fn:
+    """fn, with its value checked to be a truth value (for expressions not known to give one)."""
+    return lambda env: truth(fn(env), what)
+
+
+_DECIMAL_OPS = {"+": Decimal.__add__, "-": Decimal.__sub__, "*": Decimal.__mul__}
+
+
+def _compare_to_constant(op: str, left: Fn, constant) -> Fn:
+    """`x == "项"`, `count(kids) > 0`: the literal side is not evaluated per test."""
+    kind_of = type(constant)
+    if op in ("==", "!="):
+        negate = op == "!="
+
+        def equals_constant(env):
+            a = left(env)
+            if a is None:
+                return None
+            if type(a) is kind_of:
+                return (a == constant) is not negate
+            return compare(op, a, constant)
+
+        return equals_constant
+    fast = {"<": kind_of.__lt__, "<=": kind_of.__le__, ">": kind_of.__gt__, ">=": kind_of.__ge__}[op]
+
+    def order_to_constant(env):
+        a = left(env)
+        if type(a) is kind_of:
+            return fast(a, constant)
+        return compare(op, a, constant)
+
+    return order_to_constant
+
+
+def _field_chain(node: ast.Attr, scope: Scope):
+    """(slot, names) when node is `name.f.g…` read from one binding or from the document."""
+    names: list[str] = []
+    while isinstance(node, ast.Attr):
+        names.append(node.name)
+        node = node.base
+    if not isinstance(node, ast.Name):
+        return None
+    if node.name in scope.names:
+        return node.name, (), tuple(reversed(names))
+    if scope.in_filter:
+        return "@", (node.name,), tuple(reversed(names))
+    return "$", (node.name,), tuple(reversed(names))
+
+
+def _read_path(slot: str, first: tuple, rest: tuple) -> Fn:
+    names = first + rest
+    if len(names) == 1:
+        (name,) = names
+
+        def read_one(env):
+            value = env[slot]
+            return value.get(name) if type(value) is dict else get_field(value, name)
+
+        return read_one
+    if len(names) == 2:
+        a, b = names
+
+        def read_two(env):
+            value = env[slot]
+            value = value.get(a) if type(value) is dict else get_field(value, a)
+            return value.get(b) if type(value) is dict else get_field(value, b)
+
+        return read_two
+
+    def read_path(env):
+        value = env[slot]
+        for name in names:
+            value = value.get(name) if type(value) is dict else get_field(value, name)
+        return value
+
+    return read_path
 
 
 def _field_of(slot: str, name: str) -> Fn:

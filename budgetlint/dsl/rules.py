@@ -9,7 +9,7 @@ from decimal import Decimal
 from budgetlint.dsl import ast
 from budgetlint.dsl.compiler import ExprCompiler
 from budgetlint.dsl.scope import UNSET, RuntimeRuleError, Scope, restore_binding
-from budgetlint.dsl.values import RuleTypeError, format_value, kind, truth
+from budgetlint.dsl.values import RuleTypeError, format_value, kind
 from budgetlint.findings import escape_pointer_token
 
 
@@ -94,8 +94,8 @@ def compile_rule(rule: ast.Rule, compiler: ExprCompiler) -> CompiledRule | None:
             steps.append(("let", step.name, value.fn, step.value.span))
             scope = scope.bind(step.name, value.stype)
         else:
-            steps.append(("when", "", compiler.expr(step.test, scope).fn, step.test.span))
-    check = compiler.expr(rule.check, scope).fn if rule.check else None
+            steps.append(("when", "", compiler.test(step.test, scope, "when"), step.test.span))
+    check = compiler.test(rule.check, scope, "assert") if rule.check else None
     locate = _compile_locate(rule.at, compiler, scope) if rule.at else None
     message = _compile_template(rule.message, compiler, scope) if rule.message else None
     if len(compiler.errors) > errors_before or check is None or message is None:
@@ -135,12 +135,12 @@ def compile_rule(rule: ast.Rule, compiler: ExprCompiler) -> CompiledRule | None:
                     if what == "let":
                         bound.append((name, env.get(name, UNSET)))
                         env[name] = fn(env)
-                    elif truth(fn(env), "when") is not True:
+                    elif fn(env) is not True:
                         return
                     i += 1
                 if i == last:
                     span = check_span
-                    if truth(check(env), "assert") is False:
+                    if check(env) is False:
                         span = at_span
                         pointer = locate(env, pointers) if locate else None
                         if pointer is None:

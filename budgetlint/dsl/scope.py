@@ -54,3 +54,6 @@ class Scope:
 class Compiled:
     fn: Fn
     stype: SType | None = None
+    # True when fn can only give True, False or None (comparisons, and/or/not, `in`, logical
+    # builtins): whoever tests it then skips the truth() check, which costs a call per test.
+    logical: bool = False
