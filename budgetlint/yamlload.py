@@ -54,6 +54,7 @@ def _expanded_size(root: yaml.Node) -> int:
     """How many values the document holds once every alias is expanded, counted without expanding:
     a node reached through several aliases is sized once and counted each time."""
     sizes: dict[int, int] = {}
+    open_nodes: set[int] = set()  # entered, children not yet sized: met again means a cycle
     stack: list[tuple[yaml.Node, bool]] = [(root, False)]
     while stack:
         node, children_done = stack.pop()
@@ -67,10 +68,20 @@ def _expanded_size(root: yaml.Node) -> int:
         )
         if children_done:
             sizes[id(node)] = min(1 + sum(sizes[id(c)] for c in children), MAX_VALUES + 1)
-        else:
-            stack.append((node, True))
-            stack.extend((c, False) for c in children if id(c) not in sizes)
+            open_nodes.discard(id(node))
+            continue
+        if id(node) in open_nodes:  # an alias inside the node it names: the data would be infinite
+            raise RecursiveAlias(node.start_mark)
+        open_nodes.add(id(node))
+        stack.append((node, True))
+        stack.extend((c, False) for c in children if id(c) not in sizes)
     return sizes[id(root)]
+
+
+class RecursiveAlias(Exception):
+    def __init__(self, mark):
+        super().__init__("recursive alias")
+        self.mark = mark
 
 
 def load_yaml_text(text: str, name: str) -> tuple[object, dict[str, tuple[int, int]]]:
@@ -84,6 +95,13 @@ def load_yaml_text(text: str, name: str) -> tuple[object, dict[str, tuple[int, i
         if _expanded_size(node) > MAX_VALUES:
             raise InputError(name, f"YAML aliases expand to more than {MAX_VALUES:,} values (an alias bomb?)")
         data = loader.construct_document(node)
+    except RecursiveAlias as err:
+        raise InputError(
+            name,
+            "a YAML alias refers to the node that contains it: the data would be infinite",
+            err.mark.line + 1,
+            err.mark.column + 1,
+        ) from None
     except yaml.MarkedYAMLError as err:
         mark = err.problem_mark or err.context_mark
         problem = err.problem or err.context or "invalid YAML"

@@ -218,3 +218,15 @@ def test_a_bound_name_that_is_also_a_field_inside_a_filter_is_refused():
     )
     _, problems = _rules(text, load_schema())
     assert any("'project' inside [ … ] is ambiguous" in p and "it.project" in p for p in problems)
+
+
+def test_pointers_of_containers_escape_keys_and_ignore_values_built_by_rules():
+    inner = {"x": [1]}
+    doc = {"a/b": [{"c~d": inner}], "e": {"f": [[], {}]}}
+    pointers = _pointers(doc)
+    assert pointers.of(doc) == ""
+    assert pointers.of(inner) == "/a~1b/0/c~0d"
+    assert pointers.of(inner["x"]) == "/a~1b/0/c~0d/x"
+    assert pointers.of(doc["e"]["f"][1]) == "/e/f/1"
+    assert pointers.of([1]) is None  # equal to a member, but not the member itself
+    assert pointers.of("text") is None

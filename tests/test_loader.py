@@ -82,6 +82,16 @@ def test_yaml_alias_bomb_is_refused():
         load_bytes("\n".join(lines).encode(), "bomb.yaml")
 
 
+@pytest.mark.parametrize(
+    "text",
+    [b"a: &x\n  - *x\n", b"a: &x {b: *x}\n", b"a: &x [[1, [*x]]]\n"],
+)
+def test_yaml_recursive_alias_is_refused_not_looped_on(text):
+    with pytest.raises(InputError, match="refers to the node that contains it") as caught:
+        load_bytes(text, "loop.yaml")
+    assert caught.value.line == 1
+
+
 def test_yaml_with_shared_anchors_still_loads():
     doc = load_bytes(b"a: &x {v: 1}\nb: *x\nc: *x\n", "ok.yaml")
     assert doc.data["c"] == {"v": 1}

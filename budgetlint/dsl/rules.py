@@ -37,32 +37,45 @@ class Hit:
 
 class Pointers:
     """What the rules share for one document: the JSON Pointers of its containers by object
-    identity (built on first use, for locating findings) and the memo of zero-argument
-    definitions (`functional_tables()` is computed once, not once per rule)."""
+    identity (for locating findings) and the memo of zero-argument definitions
+    (`functional_tables()` is computed once, not once per rule)."""
 
     def __init__(self, root):
         self.root = root
-        self._by_id: dict[int, str] | None = None
+        self._parents: dict[int, tuple] | None = None  # id(container) → (its parent, its key)
         self.memo: dict = {}  # per document: the values of zero-argument definitions
 
     def of(self, value) -> str | None:
+        """The pointer of a list or object of the document; None for any other value."""
+        if value is self.root:
+            return ""
         if not isinstance(value, dict | list):
             return None
-        if self._by_id is None:
-            self._by_id = {}
-            stack = [(self.root, "")]
-            while stack:
-                node, ptr = stack.pop()
-                self._by_id[id(node)] = ptr
-                if isinstance(node, dict):
-                    stack.extend(
-                        (v, f"{ptr}/{escape_pointer_token(k)}")
-                        for k, v in node.items()
-                        if isinstance(v, dict | list)
-                    )
-                elif isinstance(node, list):
-                    stack.extend((v, f"{ptr}/{i}") for i, v in enumerate(node) if isinstance(v, dict | list))
-        return self._by_id.get(id(value))
+        if self._parents is None:
+            self._parents = _parent_links(self.root)
+        tokens = []
+        while value is not self.root:
+            link = self._parents.get(id(value))
+            if link is None:
+                return None  # built by a rule (a list literal, a filter's result): not in the document
+            value, key = link
+            tokens.append(escape_pointer_token(key) if type(key) is str else str(key))
+        return "/" + "/".join(reversed(tokens))
+
+
+def _parent_links(root) -> dict[int, tuple]:
+    # Only containers are recorded, and no pointer text is built: a finding needs a handful of
+    # pointers, the walk visits every container of the document once.
+    parents: dict[int, tuple] = {}
+    stack = [root]
+    pop, push = stack.pop, stack.append
+    while stack:
+        node = pop()
+        for key, child in node.items() if type(node) is dict else enumerate(node):
+            if type(child) is dict or type(child) is list:
+                parents[id(child)] = (node, key)
+                push(child)
+    return parents
 
 
 Locate = Callable[[dict, Pointers], str | None]
