@@ -82,6 +82,7 @@ def test_malformed_input_exits_2_with_one_line(tmp_path, content, name, fragment
     assert len(err.splitlines()) == 1, err
     assert err.startswith(str(path)) and fragment in err
     assert "Traceback" not in err
+    assert proc.stdout.strip() == "No problems found in 0 files (1 file could not be read)."
 
 
 def test_missing_file_exits_2(tmp_path):

@@ -215,14 +215,13 @@ def check(files, fmt, output, rule_dirs, no_builtin_rules, config_file, no_confi
                              fail_on=config.fail_on)  # fmt: skip
     summary = Summary(fail_on=config.fail_on, statistics=statistics)
     bar = batch.Progress(len(sources), enabled=progress)
-    input_errors = 0
     reporter.begin()
     for result in batch.run(sources, recipe, rulebook, jobs=jobs or os.cpu_count() or 1):
         bar.step()
         if result.error:
             bar.close()
             click.echo(result.error, err=True)
-            input_errors += 1
+            summary.unreadable += 1
             continue
         items = post.items(result)
         summary.files += 1
@@ -248,7 +247,7 @@ def check(files, fmt, output, rule_dirs, no_builtin_rules, config_file, no_confi
         except InputError as err:
             fail(err.render())
         click.echo(f"budgetlint: wrote {n} finding(s) to the baseline {write_baseline}", err=True)
-    if input_errors:
+    if summary.unreadable:
         sys.exit(EXIT_USAGE)
     failing = any(summary.counts[s] for s in summary.counts if config.fails(s))
     sys.exit(EXIT_FINDINGS if failing and writer is None else EXIT_CLEAN)

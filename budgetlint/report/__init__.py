@@ -23,6 +23,7 @@ class Item:
 @dataclass
 class Summary:
     files: int = 0
+    unreadable: int = 0  # inputs refused with an input error (reported on stderr)
     counts: Counter = field(default_factory=Counter)  # by severity, waived findings excluded
     waived: int = 0
     by_rule: Counter = field(default_factory=Counter)  # reported findings (waived excluded) by rule

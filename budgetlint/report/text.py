@@ -22,6 +22,8 @@ def summary_line(summary) -> str:
     else:
         text = f"No problems found in {files}"
     extras = []
+    if summary.unreadable:
+        extras.append(f"{_plural(summary.unreadable, 'file')} could not be read")
     if summary.waived:
         extras.append(f"{summary.waived} waived")
     if summary.baseline_known is not None:
