@@ -73,7 +73,7 @@ def test_an_unreadable_document_in_a_batch_does_not_stop_it(archive):
     proc = run("check", "--jobs", "2", *ARGS, "archive", cwd=archive)
     assert proc.returncode == 2
     assert proc.stderr.strip().startswith("archive/2023/broken.json:1:9: error: invalid JSON")
-    assert proc.stdout.splitlines()[-1].endswith("in 3 files.")
+    assert proc.stdout.splitlines()[-1].endswith("in 3 files (1 file could not be read).")
 
 
 class FakeTerminal(io.StringIO):
