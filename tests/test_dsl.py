@@ -230,3 +230,28 @@ def test_pointers_of_containers_escape_keys_and_ignore_values_built_by_rules():
     assert pointers.of(doc["e"]["f"][1]) == "/e/f/1"
     assert pointers.of([1]) is None  # equal to a member, but not the member itself
     assert pointers.of("text") is None
+
+
+@pytest.mark.parametrize(
+    ("body", "line", "column"),
+    [
+        ("for x in text\n assert true\n message 'm'", 4, 12),
+        ("let n = text + 1\n assert true\n message 'm'", 4, 11),
+        ("when text\n assert true\n message 'm'", 4, 8),
+        ("assert true and text\n message 'm'", 4, 10),
+        ("assert false\n message '{text * 2}'", 5, 10),
+    ],
+)
+def test_a_rule_error_points_at_the_step_that_raised_it(body, line, column):
+    rules, problems = _rules(RULE.format(body=body))
+    assert not problems
+    doc = Document.in_memory("d.json", DOC)
+    [finding] = rule_findings(doc, type("B", (), {"rules": tuple(rules)})())
+    assert (finding.rule, finding.line, finding.column) == ("rule-error", line, column)
+
+
+def test_a_name_bound_again_inside_a_loop_is_restored_for_the_next_element():
+    body = "let x = 1\n for item in items\n let x = x + 1\n assert x < 3\n message '{x}'"
+    rules, problems = _rules(RULE.format(body=body))
+    assert not problems
+    assert list(rules[0].evaluate(DOC, _pointers(DOC))) == []

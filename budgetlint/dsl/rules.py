@@ -125,67 +125,124 @@ def compile_rule(rule: ast.Rule, compiler: ExprCompiler) -> CompiledRule | None:
         rule.span.file,
         rule.span.line,
     )
-    check_span = rule.check.span
-    at_span = rule.at.span if rule.at else check_span
-    message_span = rule.message.span
-    last = len(steps)
+    final = _assertion(
+        check, rule.check.span, locate, rule.at.span if rule.at else None, message, rule.message.span
+    )
+    first = _chain(steps, final)
 
     def run(document: dict, pointers: Pointers, settings: dict) -> Iterator[Hit]:
-        env = {"$": document, "$settings": settings, "$memo": pointers.memo}
         found: list[Hit] = []
-        span = check_span  # the expression being evaluated, for a rule-error's location
-
-        def walk(i: int, where) -> None:
-            # Names are bound in the one environment and unbound on the way back: no dict copy
-            # per element. lets and whens run in a loop here; only a `for` recurses.
-            nonlocal span
-            bound = []
-            try:
-                while i < last:
-                    what, name, fn, span = steps[i]
-                    if what == "for":
-                        break
-                    if what == "let":
-                        bound.append((name, env.get(name, UNSET)))
-                        env[name] = fn(env)
-                    elif fn(env) is not True:
-                        return
-                    i += 1
-                if i == last:
-                    span = check_span
-                    if check(env) is False:
-                        span = at_span
-                        pointer = locate(env, pointers) if locate else None
-                        if pointer is None:
-                            pointer = _pointer_of_element(where, pointers)
-                        span = message_span
-                        found.append(Hit(pointer, message(env)))
-                    return
-                seq = fn(env)
-                if seq is None:
-                    return
-                if not isinstance(seq, list | tuple | frozenset):
-                    raise RuleTypeError(f"'for' needs a list, got {kind(seq)}")
-                name, index_name = name
-                bound.append((name, env.get(name, UNSET)))
-                if index_name:
-                    bound.append((index_name, env.get(index_name, UNSET)))
-                for index, element in enumerate(seq):
-                    env[name] = element
-                    if index_name:
-                        env[index_name] = Decimal(index)
-                    walk(i + 1, (seq, index, element))
-            finally:
-                for name, saved in reversed(bound):
-                    restore_binding(env, name, saved)
-
-        try:
-            walk(0, None)
-        except RuleTypeError as err:  # reported at the statement's expression, not as a crash
-            raise RuntimeRuleError(span, str(err)) from None
+        first(
+            {"$": document, "$settings": settings, "$memo": pointers.memo, "$hits": (found, pointers)}, None
+        )
         return iter(found)
 
     return CompiledRule(info, run)
+
+
+# A rule runs as a chain of step functions step(env, where), each calling the next: `for` calls
+# it once per element, `let` binds and calls it, `when` calls it only when its test holds, and
+# the last checks the assertion. `where` is (list, index, element) of the innermost `for`, to
+# locate a finding that has no `at`. Names are bound in the one environment of the run; a name
+# bound again by a later step (shadowing) is restored on the way back, others need no undoing
+# because every later read of a name follows its binding step.
+Step = Callable[[dict, object], None]
+
+
+def _chain(steps: list[tuple], final: Step) -> Step:
+    step = final
+    bound_before = [set() for _ in steps]
+    names: set[str] = set()
+    for i, (what, name, _, _) in enumerate(steps):
+        bound_before[i] = set(names)
+        names.update(n for n in (name if what == "for" else (name,)) if n)
+    for i in reversed(range(len(steps))):
+        what, name, fn, span = steps[i]
+        make = {"for": _for_step, "let": _let_step, "when": _when_step}[what]
+        step = make(name, fn, span, step, bound_before[i])
+    return step
+
+
+def _for_step(names, source, span, nxt: Step, bound: set) -> Step:
+    name, index_name = names
+
+    def loop(env, where):
+        try:
+            seq = source(env)
+            if seq is None:
+                return
+            if not isinstance(seq, list | tuple | frozenset):
+                raise RuleTypeError(f"'for' needs a list, got {kind(seq)}")
+        except RuleTypeError as err:
+            raise RuntimeRuleError(span, str(err)) from None
+        for index, element in enumerate(seq):
+            env[name] = element
+            if index_name:
+                env[index_name] = Decimal(index)
+            nxt(env, (seq, index, element))
+
+    return _restoring((name, index_name), loop) if bound & {name, index_name} else loop
+
+
+def _let_step(name, value, span, nxt: Step, bound: set) -> Step:
+    def let(env, where):
+        try:
+            env[name] = value(env)
+        except RuleTypeError as err:
+            raise RuntimeRuleError(span, str(err)) from None
+        nxt(env, where)
+
+    return _restoring((name,), let) if name in bound else let
+
+
+def _when_step(_, test, span, nxt: Step, bound: set) -> Step:
+    def when(env, where):
+        try:
+            holds = test(env)
+        except RuleTypeError as err:
+            raise RuntimeRuleError(span, str(err)) from None
+        if holds is True:
+            nxt(env, where)
+
+    return when
+
+
+def _restoring(names: tuple, step: Step) -> Step:
+    """step, with the earlier bindings of names put back after it (a name bound twice in a rule)."""
+    names = tuple(n for n in names if n)
+
+    def restoring(env, where):
+        saved = [(n, env.get(n, UNSET)) for n in names]
+        try:
+            step(env, where)
+        finally:
+            for n, value in saved:
+                restore_binding(env, n, value)
+
+    return restoring
+
+
+def _assertion(check, check_span, locate, at_span, message, message_span) -> Step:
+    def final(env, where):
+        try:
+            if check(env) is not False:
+                return
+        except RuleTypeError as err:
+            raise RuntimeRuleError(check_span, str(err)) from None
+        found, pointers = env["$hits"]
+        try:
+            pointer = locate(env, pointers) if locate else None
+        except RuleTypeError as err:
+            raise RuntimeRuleError(at_span, str(err)) from None
+        if pointer is None:
+            pointer = _pointer_of_element(where, pointers)
+        try:
+            text = message(env)
+        except RuleTypeError as err:
+            raise RuntimeRuleError(message_span, str(err)) from None
+        found.append(Hit(pointer, text))
+
+    return final
 
 
 def _pointer_of_element(where, pointers: Pointers) -> str:
