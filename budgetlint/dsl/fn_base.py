@@ -16,11 +16,14 @@ class Builtin:
     doc: str
 
 
+_TUPLE_OR_SET = (tuple, frozenset)  # hoisted: `tuple | frozenset` would build a union per call
+
+
 def as_list(value, what: str) -> list | None:
     """The elements of a list, tuple or set (a list is returned as it is, never copied)."""
     if type(value) is list or value is None:
         return value
-    if isinstance(value, tuple | frozenset):
+    if isinstance(value, _TUPLE_OR_SET):
         return list(value)
     raise RuleTypeError(f"{what} needs a list, got {kind(value)}")
 
@@ -33,8 +36,6 @@ def as_places(n) -> int:
 
 
 def as_text(value, what: str) -> str | None:
-    if value is None:
-        return None
-    if isinstance(value, str):
+    if value is None or isinstance(value, str):
         return value
     raise RuleTypeError(f"{what} needs a string, got {kind(value)} {format_value(value)}")
