@@ -255,3 +255,26 @@ def test_a_name_bound_again_inside_a_loop_is_restored_for_the_next_element():
     rules, problems = _rules(RULE.format(body=body))
     assert not problems
     assert list(rules[0].evaluate(DOC, _pointers(DOC))) == []
+
+
+@pytest.mark.parametrize(
+    ("body", "hits"),
+    [
+        ("when is_text(text)\n assert false\n message 'm'", 1),  # a definition that is a condition
+        ("when present(text) and not empty(items)\n assert false\n message 'm'", 1),
+        ("when present(nothing)\n assert false\n message 'm'", 0),
+    ],
+)
+def test_conditions_built_from_logical_functions_and_definitions(body, hits):
+    rules, problems = _rules("def is_text(x) = present(x) and contains(x, '县')\n" + RULE.format(body=body))
+    assert not problems
+    assert len(list(rules[0].evaluate(DOC, _pointers(DOC)))) == hits
+
+
+def test_a_definition_giving_a_non_truth_value_in_a_condition_is_a_rule_error():
+    body = "when same(text)\n assert true\n message 'm'"
+    rules, problems = _rules("def same(x) = x\n" + RULE.format(body=body))
+    assert not problems
+    doc = Document.in_memory("d.json", DOC)
+    [finding] = rule_findings(doc, type("B", (), {"rules": tuple(rules)})())
+    assert finding.rule == "rule-error" and "needs true or false" in finding.message

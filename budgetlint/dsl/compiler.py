@@ -40,6 +40,7 @@ class ExprCompiler:
         self.defines = defines
         self.errors: list[StaticError] = []
         self._compiled_defs: dict[str, Fn] = {}
+        self._logical_defs: set[str] = set()  # definitions whose body is a condition
         self._compiling: list[str] = []
         self._methods: dict[type, object] = {}  # node class → its compile method
 
@@ -57,10 +58,12 @@ class ExprCompiler:
         d = self.defines[name]
         self._compiling.append(name)
         scope = Scope({p: None for p in d.params})
-        body = self.expr(d.body, scope).fn
+        compiled = self.expr(d.body, scope)
         self._compiling.pop()
-        self._compiled_defs[name] = body
-        return body
+        self._compiled_defs[name] = compiled.fn
+        if compiled.logical:
+            self._logical_defs.add(name)
+        return compiled.fn
 
     # --- expressions ---------------------------------------------------------------------
     def expr(self, node: ast.Node, scope: Scope) -> Compiled:
@@ -201,6 +204,7 @@ class ExprCompiler:
             if body is None:
                 return Compiled(lambda env: None)
             params = d.params
+            logical = node.func in self._logical_defs
 
             if not params:  # a constant of the document: computed once per document
                 key = node.func
@@ -211,7 +215,7 @@ class ExprCompiler:
                         memo[key] = body({"$": env["$"], "$settings": env["$settings"], "$memo": memo})
                     return memo[key]
 
-                return Compiled(call_constant)
+                return Compiled(call_constant, logical=logical)
 
             # The body sees the document, the settings and its parameters only. One and two
             # parameters (nearly every definition) build that environment in one display.
@@ -223,7 +227,7 @@ class ExprCompiler:
                         {"$": env["$"], "$settings": env["$settings"], "$memo": env["$memo"], p: f(env)}
                     )
 
-                return Compiled(call_def_1)
+                return Compiled(call_def_1, logical=logical)
             if len(params) == 2:
                 (p1, p2), (f1, f2) = params, fns
 
@@ -238,7 +242,7 @@ class ExprCompiler:
                         }
                     )
 
-                return Compiled(call_def_2)
+                return Compiled(call_def_2, logical=logical)
 
             def call_def(env):
                 inner = {"$": env["$"], "$settings": env["$settings"], "$memo": env["$memo"]}
@@ -246,7 +250,7 @@ class ExprCompiler:
                     inner[p] = f(env)
                 return body(inner)
 
-            return Compiled(call_def)
+            return Compiled(call_def, logical=logical)
         builtin = BUILTINS.get(node.func)
         if builtin is None:
             near = get_close_matches(node.func, [*BUILTINS, *self.defines], n=1)
@@ -276,8 +280,8 @@ class ExprCompiler:
                 self.error(pattern_node.span, str(err))
                 return Compiled(lambda env: None)
             subject = fns[0]
-            return Compiled(lambda env: impl(subject(env), pattern))
-        return Compiled(_call_builtin(impl, node.args, fns, scope))
+            return Compiled(lambda env: impl(subject(env), pattern), logical=True)
+        return Compiled(_call_builtin(impl, node.args, fns, scope), logical=builtin.logical)
 
     def _setting(self, node: ast.Call) -> Compiled:
         """`setting('name')`: a value the run sets (configuration), with its default."""

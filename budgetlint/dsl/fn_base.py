@@ -14,6 +14,7 @@ class Builtin:
     min_args: int
     max_args: int | None  # None: any number
     doc: str
+    logical: bool = False  # gives only true, false or null: a condition needs no truth check
 
 
 _TUPLE_OR_SET = (tuple, frozenset)  # hoisted: `tuple | frozenset` would build a union per call

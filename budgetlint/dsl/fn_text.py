@@ -147,16 +147,18 @@ def compile_pattern(pattern: str) -> re.Pattern:
 
 
 TEXT_BUILTINS: dict[str, Builtin] = {
-    "contains": Builtin(_string_test(operator.contains), 2, 2, "text contains a part"),
-    "starts_with": Builtin(_string_test(str.startswith), 2, 2, "text starts with a prefix"),
-    "ends_with": Builtin(_string_test(str.endswith), 2, 2, "text ends with a suffix"),
-    "matches": Builtin(_matches, 2, 2, "text matches a regular expression (a string literal)"),
+    "contains": Builtin(_string_test(operator.contains), 2, 2, "text contains a part", logical=True),
+    "starts_with": Builtin(_string_test(str.startswith), 2, 2, "text starts with a prefix", logical=True),
+    "ends_with": Builtin(_string_test(str.endswith), 2, 2, "text ends with a suffix", logical=True),
+    "matches": Builtin(_matches, 2, 2, "text matches a regular expression (a string literal)", logical=True),
     "number": Builtin(_number_in, 1, 1, "the first number in a text (≥240人 → 240)"),
     "comparator": Builtin(_comparator, 1, 1, "the leading ≥ ≤ = > < of a text"),
     "unit": Builtin(_unit, 1, 1, "the text after the first number (≥240人 → 人)"),
     "year": Builtin(_year, 1, 1, "the first year (19xx/20xx) in a text"),
     "years": Builtin(_years, 1, 1, "every year (19xx/20xx) in a text"),
     "repeated": Builtin(_repeated, 1, 2, "a run of ≥ n characters printed twice in a row (企业职工企业职工)"),
-    "abbreviates": Builtin(_abbreviates, 2, 2, "a short name keeps the full name's characters in order"),
+    "abbreviates": Builtin(
+        _abbreviates, 2, 2, "a short name keeps the full name's characters in order", logical=True
+    ),
     "days": Builtin(_days, 2, 2, "calendar days from one ISO date to another"),
 }
