@@ -71,6 +71,12 @@ def rule_findings(
                     )
                 )
             continue
+        except Exception as err:  # a fault in one rule (a bug of ours) must not stop the others
+            if report_rule_errors:
+                fault = f"internal error {type(err).__name__}: {err}"
+                message = f"{info.id}: {fault} (while checking {doc.name}); please report it"
+                out.append(Finding(info.file, info.line, 1, "rule-error", "error", message))
+            continue
         for hit in hits:
             line, col = doc.position(hit.pointer)
             out.append(

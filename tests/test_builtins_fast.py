@@ -239,20 +239,36 @@ def test_decimals_as_before(value):
     same("decimals", _old_decimals, value)
 
 
+def _children(rows, code, memo=None):
+    """children() as rules call it: with the per-document memo where its index is kept."""
+    return BUILTINS["children"].impl({} if memo is None else memo, rows, code)
+
+
 @pytest.mark.parametrize("code", TEXTS, ids=repr)
 def test_level_and_children_as_before(code):
     same("level", _old_level, code)
-    same("children", _old_children, ROWS, code)
-    same("children", _old_children, tuple(ROWS), code)
-    same("children", _old_children, None, code)
-    same("children", _old_children, [], code)
+    memo: dict = {}  # shared: the second call of each pair answers from the index
+    for rows in (ROWS, tuple(ROWS), None, [], ROWS, tuple(ROWS)):
+        assert outcome(_children, rows, code, memo) == outcome(_old_children, rows, code), (rows, code)
 
 
-def test_children_with_a_code_that_is_not_text_fails_as_before():
-    rows = [{"code": "20801"}, {"code": D(20801)}]
-    same("children", _old_children, rows, "208")
-    assert outcome(BUILTINS["children"].impl, rows, "208")[1] is TypeError
-    same("children", _old_children, [{"code": ["2", "0", "8", "0", "1"]}], "208")
+def test_children_index_is_per_list_and_answers_fresh_lists():
+    memo: dict = {}
+    a = [{"code": "208"}, {"code": "20801"}, {"code": "20802"}, {"code": "2080101"}]
+    b = [{"code": "20805"}]
+    assert [r["code"] for r in _children(a, "208", memo)] == ["20801", "20802"]
+    assert [r["code"] for r in _children(b, "208", memo)] == ["20805"]
+    first = _children(a, "208", memo)
+    first.clear()  # a caller's list is its own: the index is not changed through it
+    assert len(_children(a, "208", memo)) == 2
+    assert _children(a, "20801", memo) == [{"code": "2080101"}]
+    assert _children(a, "2", memo) == [{"code": "208"}]  # any code: its own length plus two
+
+
+def test_children_skips_a_row_whose_code_is_not_text():
+    # A number or list as a code breaks the schema (reported there); children() must not crash.
+    rows = [{"code": "20801"}, {"code": D(20801)}, {"code": ["2", "0", "8", "0", "1"]}, "row", None]
+    assert _children(rows, "208") == [{"code": "20801"}]
 
 
 @pytest.mark.parametrize("field", KEYS, ids=repr)

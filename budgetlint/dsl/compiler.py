@@ -25,6 +25,7 @@ from budgetlint.dsl.values import (
     contains,
     get_field,
     kind,
+    set_of,
     set_op,
     truth,
 )
@@ -281,6 +282,8 @@ class ExprCompiler:
                 return Compiled(lambda env: None)
             subject = fns[0]
             return Compiled(lambda env: impl(subject(env), pattern), logical=True)
+        if builtin.per_document:
+            return Compiled(lambda env: impl(env["$memo"], *[f(env) for f in fns]), logical=builtin.logical)
         return Compiled(_call_builtin(impl, node.args, fns, scope), logical=builtin.logical)
 
     def _setting(self, node: ast.Call) -> Compiled:
@@ -328,7 +331,7 @@ class ExprCompiler:
         if all(isinstance(i, ast.Literal) for i in node.items):
             constant = frozenset(i.value for i in node.items)  # type: ignore[attr-defined]
             return Compiled(lambda env: constant)
-        return Compiled(lambda env: frozenset(v for f in fns if (v := f(env)) is not None))
+        return Compiled(lambda env: set_of([f(env) for f in fns], "a set"))
 
     def _neg(self, node: ast.Neg, scope: Scope) -> Compiled:
         inner = self.expr(node.operand, scope).fn

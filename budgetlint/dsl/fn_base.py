@@ -15,6 +15,8 @@ class Builtin:
     max_args: int | None  # None: any number
     doc: str
     logical: bool = False  # gives only true, false or null: a condition needs no truth check
+    # impl(memo, *args): also given the per-document memo, to index a table once per document
+    per_document: bool = False
 
 
 _TUPLE_OR_SET = (tuple, frozenset)  # hoisted: `tuple | frozenset` would build a union per call

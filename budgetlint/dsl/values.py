@@ -68,7 +68,7 @@ def arith(op: str, a, b):
     if op == "-" and isinstance(a, frozenset):
         if not isinstance(b, frozenset | list):
             raise RuleTypeError(f"set difference needs a set, got {kind(b)}")
-        return a - frozenset(b)
+        return a - set_of(b, "set difference")
     if op == "+" and isinstance(a, str) and isinstance(b, str):
         return a + b
     if op == "+" and isinstance(a, list | tuple) and isinstance(b, list | tuple):
@@ -90,7 +90,22 @@ def set_op(op: str, a, b):
         return None
     if not isinstance(a, frozenset | list) or not isinstance(b, frozenset | list):
         raise RuleTypeError(f"'{op}' needs two sets, got {kind(a)} and {kind(b)}")
-    return frozenset(a) | frozenset(b) if op == "|" else frozenset(a) & frozenset(b)
+    a, b = set_of(a, f"'{op}'"), set_of(b, f"'{op}'")
+    return a | b if op == "|" else a & b
+
+
+_SET_ELEMENTS = (str, Decimal, bool)
+
+
+def set_of(values, what: str) -> frozenset:
+    """The set of a list's values (nulls dropped): numbers, text and truth values only, as a set
+    of objects or lists has no meaning in a rule (and Python could not hash them)."""
+    if type(values) is frozenset:
+        return values
+    for v in values:
+        if v is not None and not isinstance(v, _SET_ELEMENTS):
+            raise RuleTypeError(f"{what} holds numbers and text only, got {kind(v)} {short(v)}")
+    return frozenset(v for v in values if v is not None)
 
 
 def equal(a, b) -> bool:
@@ -100,7 +115,12 @@ def equal(a, b) -> bool:
     if isinstance(a, bool) or isinstance(b, bool):
         return a is b
     if isinstance(a, list | tuple | frozenset) and isinstance(b, list | tuple | frozenset):
-        return list(a) == list(b) if not isinstance(a, frozenset) else frozenset(a) == frozenset(b)
+        if not isinstance(a, frozenset):
+            return list(a) == list(b)
+        try:
+            return a == frozenset(b)
+        except TypeError:  # b holds an object or a list, which no set of ours can hold
+            return False
     return a == b
 
 
@@ -137,8 +157,8 @@ def contains(container, item):
         return item in container
     if isinstance(container, list | tuple | frozenset):
         return any(equal(item, x) for x in container)
-    if isinstance(container, dict):
-        return item in container
+    if isinstance(container, dict):  # a field name of an object
+        return isinstance(item, str) and item in container
     raise RuleTypeError(f"'in' needs a list, set or string on the right, got {kind(container)}")
 
 
