@@ -278,3 +278,16 @@ def test_a_definition_giving_a_non_truth_value_in_a_condition_is_a_rule_error():
     doc = Document.in_memory("d.json", DOC)
     [finding] = rule_findings(doc, type("B", (), {"rules": tuple(rules)})())
     assert finding.rule == "rule-error" and "needs true or false" in finding.message
+
+
+@pytest.mark.parametrize(
+    ("expression", "value"),
+    [
+        ("'a' in ['b', 'a']", True),
+        ("'1' in [1]", False),
+        ("'a' in {'a'}", True),
+        ("'x' in [true, null]", False),
+    ],
+)
+def test_text_membership(expression, value):
+    assert evaluate(expression, {}) is value

@@ -148,7 +148,14 @@ def compare(op: str, a, b, tolerance=None):
     return {"<": a < b, "<=": a <= b, ">": a > b, ">=": a >= b}[op]
 
 
+_SEQUENCES = (list, tuple, frozenset)
+
+
 def contains(container, item):
+    if type(item) is str and type(container) in _SEQUENCES:
+        # Text equals only equal text (never a number or a truth value), which is what Python's
+        # own `in` then decides, in C: `level in {"类", "款"}` is the common membership test.
+        return item in container
     if container is None or item is None:
         return None
     if isinstance(container, str):
