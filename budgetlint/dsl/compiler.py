@@ -119,9 +119,11 @@ class ExprCompiler:
         except PathError:
             return False
 
-    def _field_type(self, stype, name, where, span) -> SType | None:
+    def _field_type(self, stype, name, where: str | ast.Node, span) -> SType | None:
         if self.schema is None:
             return None
+        if not isinstance(where, str):  # described only if the path is wrong (rarely)
+            node, where = where, lambda: _describe_path(node)
         try:
             return self.schema.field(stype, name, where)
         except PathError as err:
@@ -131,7 +133,7 @@ class ExprCompiler:
     def _attr(self, node: ast.Attr, scope: Scope) -> Compiled:
         base = self.expr(node.base, scope)
         name = node.name
-        stype = self._field_type(base.stype, name, _describe_path(node.base), node.span)
+        stype = self._field_type(base.stype, name, node.base, node.span)
         base_fn = base.fn
         chain = _field_chain(node, scope)
         if chain is not None:  # `row.a.b`, `tables.revenue.rows`: one call for the whole path

@@ -24,6 +24,9 @@ class SchemaIndex:
     def __init__(self, schema: dict):
         self.schema = schema
         self._root_fields = sorted(schema.get("properties", {}))
+        # (id of a schema node, is a list, field) → the field's type: a rulebook asks for the
+        # same paths (tables.revenue.rows …) hundreds of times; schema nodes live as long as self
+        self._fields: dict[tuple, SType | None] = {}
 
     def root(self) -> SType:
         return SType(self.schema)
@@ -47,10 +50,19 @@ class SchemaIndex:
             return [b for b in out if b.get("type") != "null"]
         return [node]
 
-    def field(self, stype: SType | None, name: str, where: str) -> SType | None:
-        """The type of `expr.name`, or PathError when the schema rules the field out."""
+    def field(self, stype: SType | None, name: str, where) -> SType | None:
+        """The type of `expr.name`, or PathError when the schema rules the field out (`where`
+        names expr in the message: text, or a function giving it)."""
         if stype is None:
             return None
+        key = (id(stype.node), stype.is_list, name)
+        if key in self._fields:
+            return self._fields[key]
+        found = self._field(stype, name, where)
+        self._fields[key] = found
+        return found
+
+    def _field(self, stype: SType, name: str, where) -> SType | None:
         candidates: list[tuple[dict, bool]] = []
         known: set[str] = set()
         closed = True
@@ -80,6 +92,7 @@ class SchemaIndex:
         near = get_close_matches(name, sorted(known), n=1, cutoff=0.6)
         hint = f"; did you mean '{near[0]}'?" if near else ""
         fields = f" (it has: {', '.join(sorted(known))})" if known and len(known) <= 16 else ""
+        where = where if isinstance(where, str) else where()
         raise PathError(f"the schema has no field '{name}' in {where}{hint}{fields}")
 
     def element(self, stype: SType | None) -> SType | None:
