@@ -9,8 +9,15 @@ from __future__ import annotations
 from collections import namedtuple
 
 
+def _reduce(node: tuple):
+    # Unpickled by tuple.__new__ (C) rather than the namedtuple's __new__ (a Python function):
+    # a rulebook has ~15 000 nodes and spans, read from the cache on every run.
+    return tuple.__new__, (type(node), tuple(node))
+
+
 class Span(namedtuple("Span", "file line column")):
     __slots__ = ()
+    __reduce__ = _reduce
 
     def __str__(self) -> str:
         return f"{self.file}:{self.line}:{self.column}"
@@ -20,6 +27,7 @@ def _node(name: str, fields: str, defaults: tuple = (), doc: str = ""):
     cls = namedtuple(name, "span " + fields, defaults=defaults)
     cls.__module__ = __name__
     cls.__doc__ = doc or f"{name} node"
+    cls.__reduce__ = _reduce
     return cls
 
 

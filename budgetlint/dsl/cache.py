@@ -3,10 +3,12 @@
 Keyed by the content of every rule file (and its displayed name, which spans carry), the
 grammar and the budgetlint version; stored under $BUDGETLINT_CACHE_DIR or ~/.cache/budgetlint.
 Set BUDGETLINT_NO_CACHE=1 to disable. A cache that cannot be read or written is ignored.
+Every edit of a rule file makes a new entry, so only the KEEP most recently used are kept.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import pickle
@@ -16,7 +18,8 @@ from pathlib import Path
 from budgetlint import __version__
 from budgetlint.resources import grammar_path
 
-FORMAT = b"budgetlint-parsed-rules/3"  # bump when the AST classes change
+FORMAT = b"budgetlint-parsed-rules/4"  # bump when the AST classes change
+KEEP = 16
 
 
 def cache_dir() -> Path | None:
@@ -41,11 +44,15 @@ def load(cache_key: str):
     folder = cache_dir()
     if folder is None:
         return None
+    path = folder / f"{cache_key}.pickle"
     try:
-        with open(folder / f"{cache_key}.pickle", "rb") as fh:
-            return pickle.load(fh)  # our own file, written below from our own AST
+        with open(path, "rb") as fh:
+            value = pickle.load(fh)  # our own file, written below from our own AST
     except (OSError, pickle.PickleError, EOFError, AttributeError, ImportError, TypeError):
         return None
+    with contextlib.suppress(OSError):
+        os.utime(path)  # recently used: kept when older entries are pruned
+    return value
 
 
 def store(cache_key: str, value) -> None:
@@ -58,5 +65,12 @@ def store(cache_key: str, value) -> None:
         with os.fdopen(fd, "wb") as fh:
             pickle.dump(value, fh, protocol=pickle.HIGHEST_PROTOCOL)
         os.replace(tmp, folder / f"{cache_key}.pickle")
+        _prune(folder)
     except OSError:
         return
+
+
+def _prune(folder: Path) -> None:
+    entries = sorted(folder.glob("*.pickle"), key=lambda p: p.stat().st_mtime, reverse=True)
+    for stale in entries[KEEP:]:
+        stale.unlink(missing_ok=True)
