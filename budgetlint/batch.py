@@ -155,8 +155,13 @@ def _init_worker(recipe: Recipe) -> None:
     _setup(recipe)
 
 
-def run(sources: list[Source], recipe: Recipe, rulebook, jobs: int = 1) -> Iterator[FileResult]:
-    """Results in input order, one document at a time: nothing of a document outlives its result."""
+def run(
+    sources: list[Source], recipe: Recipe, rulebook, jobs: int = 1, start_method: str | None = None
+) -> Iterator[FileResult]:
+    """Results in input order, one document at a time: nothing of a document outlives its result.
+
+    Workers are forked where the system can (they inherit the loaded rulebook), else spawned
+    (macOS, Windows: each loads the rulebook from the recipe); start_method chooses for tests."""
     use_rulebook(recipe, rulebook)
     if jobs <= 1 or len(sources) < 2:
         for source in sources:
@@ -164,8 +169,9 @@ def run(sources: list[Source], recipe: Recipe, rulebook, jobs: int = 1) -> Itera
         return
     import multiprocessing  # only a parallel batch pays for importing it
 
-    methods = multiprocessing.get_all_start_methods()
-    ctx = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
+    if start_method is None:
+        start_method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
+    ctx = multiprocessing.get_context(start_method)
     with ctx.Pool(min(jobs, len(sources)), initializer=_init_worker, initargs=(recipe,)) as pool:
         chunk = max(1, min(16, len(sources) // (jobs * 8)))
         yield from pool.imap(check_source, sources, chunksize=chunk)

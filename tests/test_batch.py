@@ -108,3 +108,25 @@ def test_folder_walk_skips_expected_findings_files():
 
     found = [s.name for s in discover([str(ROOT / "samples" / "broken")])]
     assert found and all(n.endswith(".json") for n in found)
+
+
+def test_spawned_workers_give_the_same_results_as_one_process(archive):
+    # macOS and Windows have no fork: each worker loads the rulebook from the recipe itself.
+    from budgetlint import batch
+    from budgetlint.cli import load_rulebook_or_exit
+
+    rulebook = load_rulebook_or_exit([str(FIXTURES / "rules")], builtin=False)
+    recipe = batch.Recipe((str(FIXTURES / "rules"),), False, None, None, None, False)
+    sources = batch.discover([str(archive / "archive")], None)
+    alone = list(batch.run(sources, recipe, rulebook, jobs=1))
+    spawned = list(batch.run(sources, recipe, rulebook, jobs=2, start_method="spawn"))
+    assert [r.name for r in spawned] == [r.name for r in alone]
+    assert [r.findings for r in spawned] == [r.findings for r in alone]
+    assert sum(len(r.findings) for r in alone) > 0
+
+
+def test_the_main_module_imported_by_a_spawned_worker_does_not_run_the_command_line(capsys):
+    import runpy
+
+    runpy.run_module("budgetlint", run_name="__mp_main__")  # what spawn does with `python -m`
+    assert capsys.readouterr() == ("", "")
