@@ -84,12 +84,10 @@ def _reject_constant(name: str):
     raise ValueError(f"{name} is not a number a budget can hold")
 
 
-def _pairs(pairs):
-    result = {}
-    for key, value in pairs:
-        if key in result:
-            raise _Duplicate(key)
-        result[key] = value
+def _pairs(pairs: list):
+    result = dict(pairs)  # built in C; a key given twice shows as a shorter dict
+    if len(result) != len(pairs):
+        raise _Duplicate()
     return result
 
 
