@@ -128,10 +128,9 @@ def parse_table(table: dict, path: Path, prefix: str = "") -> Config:
     values: dict = {}
     for key, value in table.items():
         if key not in KEYS:
-            from difflib import get_close_matches
+            from budgetlint.hints import did_you_mean
 
-            near = get_close_matches(key, KEYS, n=1)
-            hint = f"; did you mean '{near[0]}'?" if near else f" (known: {', '.join(KEYS)})"
+            hint = did_you_mean(key, KEYS) or f" (known: {', '.join(KEYS)})"
             raise ConfigError(where(key), f"unknown key{hint}")
         if key in ("rules", "select", "ignore"):
             items = _strings(value, where(key))
@@ -211,10 +210,9 @@ def check_selectors(config: Config, infos: dict[str, tuple[str, ...]]) -> None:
         for s in selectors:
             if s in SPECIAL_IDS or any(matches(s, rid, tags) for rid, tags in infos.items()):
                 continue
-            from difflib import get_close_matches
+            from budgetlint.hints import did_you_mean
 
-            near = get_close_matches(s, list(infos), n=1)
-            hint = f"; did you mean {near[0]}?" if near else ""
+            hint = did_you_mean(s, infos, quote="")
             raise ConfigError(config.where(key), f"{s!r} matches no rule id, prefix or tag{hint}")
 
 

@@ -87,8 +87,8 @@ def explain(rule_id, rule_dirs) -> None:
     rulebook = load_rulebook_or_exit(rule_dirs)
     rule = rulebook.by_id(rule_id)
     if rule is None:
-        from difflib import get_close_matches
+        from budgetlint.hints import nearest
 
-        near = get_close_matches(rule_id, [r.info.id for r in rulebook.rules], n=3)
+        near = nearest(rule_id, [r.info.id for r in rulebook.rules], n=3)
         fail(f"budgetlint: no rule {rule_id}" + (f"; did you mean {', '.join(near)}?" if near else ""))
     click.echo(explain_rule(rule, rulebook, [Path(p) for p in rule_dirs]))

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from decimal import Decimal
-from difflib import get_close_matches
 from operator import itemgetter
 
 from budgetlint.dsl import ast
@@ -29,6 +28,7 @@ from budgetlint.dsl.values import (
     set_op,
     truth,
 )
+from budgetlint.hints import did_you_mean
 
 _ZERO = Decimal(0)
 
@@ -101,9 +101,7 @@ class ExprCompiler:
                 self.schema.root() if self.schema else None, name, "the document", node.span
             )
             return Compiled(lambda env: env["$"].get(name), stype)
-        candidates = [*scope.names, *self.schema.root_fields()]
-        near = get_close_matches(name, candidates, n=1)
-        hint = f"; did you mean '{near[0]}'?" if near else ""
+        hint = did_you_mean(name, [*scope.names, *self.schema.root_fields()])
         self.error(node.span, f"unbound name '{name}'{hint}")
         return Compiled(lambda env: None)
 
@@ -256,8 +254,7 @@ class ExprCompiler:
             return Compiled(call_def, logical=logical)
         builtin = BUILTINS.get(node.func)
         if builtin is None:
-            near = get_close_matches(node.func, [*BUILTINS, *self.defines], n=1)
-            hint = f"; did you mean '{near[0]}'?" if near else ""
+            hint = did_you_mean(node.func, [*BUILTINS, *self.defines])
             self.error(node.span, f"unknown function '{node.func}'{hint}")
             return Compiled(lambda env: None)
         n = len(args)

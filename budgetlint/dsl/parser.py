@@ -111,9 +111,9 @@ def _explain(err: UnexpectedInput, text: str) -> str:
     if tok.type == "EQUAL" or tok.value == "=":
         return "'=' is not a comparison: write '==' to compare ('=' only binds a name in let/def)"
     if tok.type in ("NAME", "WORD") and expected & {"TITLE", "ASSERT", "MESSAGE", "RBRACE"}:
-        from difflib import get_close_matches
+        from budgetlint.hints import nearest
 
-        near = get_close_matches(tok.value, STATEMENT_KEYWORDS, n=1)
+        near = nearest(tok.value, STATEMENT_KEYWORDS)
         hint = f" (did you mean '{near[0]}'?)" if near else ""
         return f"unknown keyword '{tok.value}'{hint}; a rule body holds: " + ", ".join(STATEMENT_KEYWORDS)
     if tok.type == "$END":

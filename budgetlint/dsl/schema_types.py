@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from difflib import get_close_matches
+
+from budgetlint.hints import did_you_mean
 
 
 @dataclass(frozen=True)
@@ -89,8 +90,7 @@ class SchemaIndex:
             return SType(node, is_list)
         if not closed:
             return None
-        near = get_close_matches(name, sorted(known), n=1, cutoff=0.6)
-        hint = f"; did you mean '{near[0]}'?" if near else ""
+        hint = did_you_mean(name, sorted(known))
         fields = f" (it has: {', '.join(sorted(known))})" if known and len(known) <= 16 else ""
         where = where if isinstance(where, str) else where()
         raise PathError(f"the schema has no field '{name}' in {where}{hint}{fields}")
