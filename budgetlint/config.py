@@ -7,11 +7,6 @@ from dataclasses import dataclass, field, replace
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - Python 3.10
-    import tomli as tomllib
-
 from budgetlint.findings import SEVERITIES, at_or_above
 
 CONFIG_NAMES = ("budgetlint.toml", "pyproject.toml")
@@ -85,7 +80,11 @@ def find_config(start: Path) -> tuple[Path, str] | None:
         if own.is_file():
             return own, ""
         pyproject = folder / "pyproject.toml"
-        if pyproject.is_file() and "budgetlint" in _read(pyproject).get("tool", {}):
+        if (
+            pyproject.is_file()
+            and _mentions_budgetlint(pyproject)
+            and "budgetlint" in _read(pyproject).get("tool", {})
+        ):
             return pyproject, "tool.budgetlint."
     return None
 
@@ -112,7 +111,21 @@ def load_config(explicit: str | None = None, use_files: bool = True, start: Path
     return parse_table(table, path, prefix)
 
 
+def _mentions_budgetlint(path: Path) -> bool:
+    # Most projects' pyproject.toml belongs to other tools: no need to parse it (or to import a
+    # TOML parser) when the word does not even occur. A [tool.budgetlint] table always has it.
+    try:
+        return b"budgetlint" in path.read_bytes()
+    except OSError:
+        return True  # let _read report it
+
+
 def _read(path: Path) -> dict:
+    if sys.version_info >= (3, 11):
+        import tomllib
+    else:  # pragma: no cover - Python 3.10
+        import tomli as tomllib
+
     try:
         return tomllib.loads(path.read_text(encoding="utf-8"), parse_float=Decimal)
     except tomllib.TOMLDecodeError as err:

@@ -189,3 +189,11 @@ def test_load_config_unit(tmp_path):
     assert load_config(use_files=False) == Config()
     with pytest.raises(ConfigError):
         load_config(str(tmp_path / "missing.toml"))
+
+
+def test_another_tools_pyproject_is_not_read_even_when_broken(tmp_path):
+    write(tmp_path / "pyproject.toml", "[tool.black\nline-length = 100\n")  # not valid TOML
+    assert load_config(start=tmp_path) == Config()
+    write(tmp_path / "pyproject.toml", "[tool.budgetlint\nprofile = 'national'\n")
+    with pytest.raises(ConfigError, match="invalid TOML"):
+        load_config(start=tmp_path)
