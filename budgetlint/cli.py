@@ -11,6 +11,9 @@ import click
 from budgetlint import __version__
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
+# A lint run allocates many small, long-lived objects (the compiled rulebook) and few cycles;
+# the default collector thresholds spend a fifth of a cold run traversing them.
+GC_THRESHOLDS = (100_000, 50, 100)
 
 
 def fail(message: str) -> None:
@@ -48,9 +51,7 @@ def cli() -> None:
 
 
 def main() -> None:
-    # A lint run allocates many small, long-lived objects (the compiled rulebook) and few cycles;
-    # the default collector thresholds spend a fifth of a cold run traversing them.
-    gc.set_threshold(100_000, 50, 100)
+    gc.set_threshold(*GC_THRESHOLDS)
     import budgetlint.commands.authoring
     import budgetlint.commands.check
     import budgetlint.commands.scaffold  # noqa: F401  (importing a command module registers it)
