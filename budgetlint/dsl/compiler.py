@@ -110,12 +110,7 @@ class ExprCompiler:
         return self.schema.element(stype) if self.schema else None
 
     def _element_has(self, element: SType | None, name: str) -> bool:
-        if self.schema is None or element is None:
-            return False
-        try:
-            return self.schema.field(element, name, "") is not None
-        except PathError:
-            return False
+        return self.schema is not None and element is not None and self.schema.has_field(element, name)
 
     def _field_type(self, stype, name, where: str | ast.Node, span) -> SType | None:
         if self.schema is None:

@@ -90,10 +90,19 @@ class SchemaIndex:
             return SType(node, is_list)
         if not closed:
             return None
+        if where is None:  # a yes/no question (has_field): no message to compose
+            raise PathError("")
         hint = did_you_mean(name, sorted(known))
         fields = f" (it has: {', '.join(sorted(known))})" if known and len(known) <= 16 else ""
         where = where if isinstance(where, str) else where()
         raise PathError(f"the schema has no field '{name}' in {where}{hint}{fields}")
+
+    def has_field(self, stype: SType, name: str) -> bool:
+        """Whether the schema names `name` as a field of stype."""
+        try:
+            return self.field(stype, name, None) is not None
+        except PathError:
+            return False
 
     def element(self, stype: SType | None) -> SType | None:
         """The type of one element when iterating over `stype`."""
