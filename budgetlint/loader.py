@@ -7,7 +7,14 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
-from budgetlint.jsonpos import DuplicateKeyAt, JsonLocator, LineIndex, index_json
+from budgetlint.jsonpos import (
+    DuplicateKey,
+    DuplicateKeyAt,
+    JsonLocator,
+    LineIndex,
+    index_json,
+    loads_recording_objects,
+)
 
 MAX_BYTES = 64 * 1024 * 1024
 
@@ -37,6 +44,8 @@ class Document:
     _locator: JsonLocator | None = field(default=None, repr=False)
     _yaml_positions: dict[str, tuple[int, int]] | None = field(default=None, repr=False)
     _lines: LineIndex | None = field(default=None, repr=False)
+    # JSON: its objects in the order the parser completed them, which lets the locator step over them
+    _objects: list[dict] | None = field(default=None, repr=False)
 
     @classmethod
     def in_memory(cls, name: str, data) -> Document:
@@ -48,7 +57,7 @@ class Document:
         if self.syntax == "yaml":
             return _nearest((self._yaml_positions or {}).get, pointer) or (1, 1)
         if self._locator is None:
-            self._locator = JsonLocator(self.text)
+            self._locator = JsonLocator(self.text, self.data, self._objects)
             self._lines = LineIndex(self.text)
         return self._lines.position(_nearest(self._locator.offset, pointer) or 0)
 
@@ -84,29 +93,14 @@ def _reject_constant(name: str):
     raise ValueError(f"{name} is not a number a budget can hold")
 
 
-def _pairs(pairs: list):
-    result = dict(pairs)  # built in C; a key given twice shows as a shorter dict
-    if len(result) != len(pairs):
-        raise _Duplicate()
-    return result
-
-
-class _Duplicate(Exception):
-    pass
-
-
 def load_json_text(text: str, name: str) -> Document:
     try:
-        data = json.loads(
-            text,
-            parse_float=Decimal,
-            parse_int=Decimal,
-            parse_constant=_reject_constant,
-            object_pairs_hook=_pairs,
+        data, objects = loads_recording_objects(
+            text, parse_float=Decimal, parse_int=Decimal, parse_constant=_reject_constant
         )
     except json.JSONDecodeError as err:
         raise InputError(name, f"invalid JSON: {err.msg}", err.lineno, err.colno) from None
-    except _Duplicate:
+    except DuplicateKey:
         try:
             index_json(text, check_duplicates=True)
         except DuplicateKeyAt as dup:
@@ -119,7 +113,7 @@ def load_json_text(text: str, name: str) -> Document:
         raise InputError(name, f"invalid JSON: {err}", line, col) from None
     except RecursionError:
         raise InputError(name, "the document is nested too deeply") from None
-    return Document(name, data, text, "json")
+    return Document(name, data, text, "json", _objects=objects)
 
 
 def _find_constant(text: str) -> int:
