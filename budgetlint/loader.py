@@ -59,7 +59,11 @@ class Document:
         if self._locator is None:
             self._locator = JsonLocator(self.text, self.data, self._objects)
             self._lines = LineIndex(self.text)
-        return self._lines.position(_nearest(self._locator.offset, pointer) or 0)
+        try:
+            offset = _nearest(self._locator.offset, pointer)
+        except RecursionError:  # lists nested hundreds deep: the tokenizing index does not recurse
+            offset = _nearest(index_json(self.text).get, pointer)
+        return self._lines.position(offset or 0)
 
 
 def _nearest(lookup, pointer: str):

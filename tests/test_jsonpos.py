@@ -118,3 +118,12 @@ def test_document_positions_come_from_the_locator():
     assert doc.position("/c/d/1/e") == (3, 21)
     assert doc.position("/a/1/b") == (2, 13)
     assert doc.position("/c/d/7") == (3, 9)  # absent: its nearest parent, /c/d
+
+
+def test_a_pointer_past_lists_nested_hundreds_deep_is_still_located():
+    from budgetlint.loader import load_bytes
+
+    depth = 900  # parses (json's limit is about 1000), but stepping over it recursively would not
+    text = '{"a\\u0041": ' + "[" * depth + "]" * depth + ', "b": 1}'
+    doc = load_bytes(text.encode(), "deep.json")
+    assert doc.position("/b") == (1, text.index('"b"') + 1)
