@@ -291,3 +291,32 @@ def test_a_definition_giving_a_non_truth_value_in_a_condition_is_a_rule_error():
 )
 def test_text_membership(expression, value):
     assert evaluate(expression, {}) is value
+
+
+FORMULAS = (
+    "def amt(x) = coalesce(x, 0)\n"
+    "def tol(n) = setting('rounding_per_item') * n\n"
+    "def first(x, y) = coalesce(x, 0)\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("body", "pointers"),
+    [
+        ("for item in items\n assert amt(item.amount) > tol(2)\n message 'm'", ["/items/2"]),
+        ("for item in items\n assert amt(item.amount) + tol(item.share_pct) < 300\n message 'm'", []),
+        # a parameter the body does not read is still evaluated: its type error is reported
+        ("assert first(1, text * 2) > 0\n message 'm'", ["rule-error"]),
+    ],
+)
+def test_formula_definitions_evaluate_like_calls(body, pointers):
+    rules, problems = _rules(FORMULAS + RULE.format(body=body))
+    assert not problems
+    doc = Document.in_memory("d.json", DOC)
+    found = rule_findings(doc, type("B", (), {"rules": tuple(rules)})())
+    assert [f.rule if f.rule == "rule-error" else f.pointer for f in found] == pointers
+
+
+def test_a_mistake_in_a_formulas_argument_is_reported_once_at_the_call():
+    _, problems = _rules(FORMULAS + RULE.format(body="assert amt(nope(1)) > 0\n message 'm'"))
+    assert len(problems) == 1 and ":7:14:" in problems[0] and "unknown function 'nope'" in problems[0]

@@ -66,6 +66,26 @@ class ExprCompiler:
             self._logical_defs.add(name)
         return compiled.fn
 
+    def _is_formula(self, d: ast.Define) -> bool:
+        """A body made only of builtin calls, arithmetic and literals over the parameters, each
+        parameter read exactly once: the same as writing the body at the call site, where every
+        argument is then evaluated once, as the call would have."""
+        uses: dict[str, int] = {}
+
+        def plain(node) -> bool:
+            if isinstance(node, ast.Literal):
+                return True
+            if isinstance(node, ast.Name):
+                uses[node.name] = uses.get(node.name, 0) + 1
+                return node.name in d.params
+            if isinstance(node, ast.BinOp):
+                return plain(node.left) and plain(node.right)
+            if isinstance(node, ast.Call) and node.func not in self.defines and node.func != "matches":
+                return all(plain(a) for a in node.args)
+            return False
+
+        return plain(d.body) and all(uses.get(p) == 1 for p in d.params)
+
     # --- expressions ---------------------------------------------------------------------
     def expr(self, node: ast.Node, scope: Scope) -> Compiled:
         kind = type(node)
@@ -186,10 +206,16 @@ class ExprCompiler:
     def _call(self, node: ast.Call, scope: Scope) -> Compiled:
         if node.func == "setting":
             return self._setting(node)
+        d = self.defines.get(node.func)
+        if d is not None and len(node.args) == len(d.params) and d.params and self._is_formula(d):
+            if self.define(node.func, node.span) is None:  # a broken body: reported there, once
+                return Compiled(lambda env: None)
+            # `amount(x) = coalesce(x, 0)`: compiled at the call site as coalesce(<arg>, 0),
+            # without a definition call and its environment per evaluation
+            return self.expr(_substitute(d.body, dict(zip(d.params, node.args, strict=True))), scope)
         args = [self.expr(a, scope) for a in node.args]
         fns = [a.fn for a in args]
-        if node.func in self.defines:
-            d = self.defines[node.func]
+        if d is not None:
             if len(args) != len(d.params):
                 self.error(
                     node.span,
@@ -446,6 +472,17 @@ class ExprCompiler:
         """An expression used as a condition: gives True, False or None, else a RuleTypeError."""
         compiled = self.expr(node, scope)
         return compiled.fn if compiled.logical else _checked(compiled.fn, what)
+
+
+def _substitute(node, arguments: dict):
+    """A formula's body (see ExprCompiler._is_formula) with each parameter replaced by its argument."""
+    if isinstance(node, ast.Name):
+        return arguments[node.name]
+    if isinstance(node, ast.BinOp):
+        return node._replace(left=_substitute(node.left, arguments), right=_substitute(node.right, arguments))
+    if isinstance(node, ast.Call):
+        return node._replace(args=tuple(_substitute(a, arguments) for a in node.args))
+    return node
 
 
 def _checked(fn: Fn, what: str) -> Fn:
