@@ -320,3 +320,25 @@ def test_formula_definitions_evaluate_like_calls(body, pointers):
 def test_a_mistake_in_a_formulas_argument_is_reported_once_at_the_call():
     _, problems = _rules(FORMULAS + RULE.format(body="assert amt(nope(1)) > 0\n message 'm'"))
     assert len(problems) == 1 and ":7:14:" in problems[0] and "unknown function 'nope'" in problems[0]
+
+
+@pytest.mark.parametrize(
+    ("expression", "expected"),
+    [
+        ("present(x)", "是、是、否"),  # a bound name
+        ("coalesce(x.amount, 0)", "282.9、0.98、0"),  # a field of one, and a literal
+        ("coalesce(x.amount, x.share_pct)", "282.9、0.98、（空）"),
+        ("get(x, k)", "a、b、（空）"),  # two bound names
+        ("get(x, pair.key)", "a、b、（空）"),  # a bound name, and a field of another
+        ("count(items[present(amount)])", "2、2、2"),  # a field of the filtered element
+        ("contains(x.name, 'a')", "是、否、（空）"),
+        ("pluck(goals.indicators, k)", "、、"),  # a projection as the first argument
+    ],
+)
+def test_builtin_arguments_read_inline_give_what_the_general_call_gives(expression, expected):
+    doc = {**DOC, "items": [*DOC["items"][:2], None], "keys": [{"key": "name"}]}
+    body = f'let k = "name"\n let pair = keys[0]\n assert false\n message "{{[{expression} for x in items]}}"'
+    rules, problems = _rules(RULE.format(body=body))
+    assert not problems, problems
+    [hit] = rules[0].evaluate(doc, _pointers(doc))
+    assert hit.message == expected

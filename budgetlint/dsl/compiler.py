@@ -520,28 +520,73 @@ def _compare_to_constant(op: str, left: Fn, constant) -> Fn:
 
 
 def _call_builtin(impl, arg_nodes: list, fns: list[Fn], scope: Scope) -> Fn:
-    """impl(args…), specialised for the shapes rules use most (one or two arguments, a literal
-    second argument, a field as the argument): each specialisation saves a call per evaluation."""
+    """impl(args…), specialised for the shapes rules use most: one or two arguments, each a bound
+    name (`present(x)`), a field of one (`level(row.code)`, `level(code)` in a filter) or a
+    literal (`coalesce(x, 0)`). Each specialisation reads its argument inline: a call less."""
     n = len(fns)
     if n == 1:
-        chain = _field_chain(arg_nodes[0], scope) if isinstance(arg_nodes[0], ast.Attr) else None
-        if chain is not None and len(chain[1] + chain[2]) == 1:  # `level(row.code)`
-            slot, name = chain[0], (chain[1] + chain[2])[0]
+        only = _reader(arg_nodes[0], scope)
+        if only[0] == "local":
+            name = only[1]
+            return lambda env: impl(env[name])
+        if only[0] == "field":
+            _, slot, field = only
 
             def call_on_field(env):
                 value = env[slot]
-                return impl(value.get(name) if type(value) is dict else get_field(value, name))
+                return impl(value.get(field) if type(value) is dict else get_field(value, field))
 
             return call_on_field
-        only = fns[0]
-        return lambda env: impl(only(env))
+        fn = fns[0]
+        return lambda env: impl(fn(env))
     if n == 2:  # the common arities without building an argument list
-        first, second = fns
-        if isinstance(arg_nodes[1], ast.Literal):  # `coalesce(x, 0)`, `round(x, 2)`
-            constant = arg_nodes[1].value
-            return lambda env: impl(first(env), constant)
-        return lambda env: impl(first(env), second(env))
+        first, second = _reader(arg_nodes[0], scope), _reader(arg_nodes[1], scope)
+        if second[0] == "const":
+            constant = second[1]
+            if first[0] == "local":
+                name = first[1]
+                return lambda env: impl(env[name], constant)
+            if first[0] == "field":
+                _, slot, field = first
+
+                def call_on_field_and_constant(env):
+                    value = env[slot]
+                    value = value.get(field) if type(value) is dict else get_field(value, field)
+                    return impl(value, constant)
+
+                return call_on_field_and_constant
+            fn = fns[0]
+            return lambda env: impl(fn(env), constant)
+        if first[0] == "local" and second[0] == "field":  # `get(row, col.key)`, `pluck(kids, col.key)`
+            name, (_, slot, field) = first[1], second
+
+            def call_on_name_and_field(env):
+                value = env[slot]
+                return impl(env[name], value.get(field) if type(value) is dict else get_field(value, field))
+
+            return call_on_name_and_field
+        if first[0] == "local" and second[0] == "local":
+            a, b = first[1], second[1]
+            return lambda env: impl(env[a], env[b])
+        fn1, fn2 = fns
+        return lambda env: impl(fn1(env), fn2(env))
     return lambda env: impl(*[f(env) for f in fns])
+
+
+def _reader(node: ast.Node, scope: Scope) -> tuple:
+    """How an argument can be read inline: ("local", name), ("field", slot, name), ("const", value),
+    or ("call",) for anything else (its closure is called)."""
+    if isinstance(node, ast.Literal):
+        return ("const", node.value)
+    if isinstance(node, ast.Name):
+        if node.name in scope.names:
+            return ("local", node.name)
+        return ("field", "@" if scope.in_filter else "$", node.name)
+    if isinstance(node, ast.Attr):
+        chain = _field_chain(node, scope)
+        if chain is not None and len(chain[1] + chain[2]) == 1:
+            return ("field", chain[0], (chain[1] + chain[2])[0])
+    return ("call",)
 
 
 def _field_chain(node: ast.Attr, scope: Scope):
