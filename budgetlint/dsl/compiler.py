@@ -68,15 +68,15 @@ class ExprCompiler:
 
     def _is_formula(self, d: ast.Define) -> bool:
         """A body made only of builtin calls, arithmetic and literals over the parameters, each
-        parameter read exactly once: the same as writing the body at the call site, where every
-        argument is then evaluated once, as the call would have."""
-        uses: dict[str, int] = {}
+        parameter read exactly once and in their order: the same as writing the body at the call
+        site, where every argument is then evaluated once and in the order the call would have."""
+        read: list[str] = []  # the parameters in the order the body evaluates them
 
         def plain(node) -> bool:
             if isinstance(node, ast.Literal):
                 return True
             if isinstance(node, ast.Name):
-                uses[node.name] = uses.get(node.name, 0) + 1
+                read.append(node.name)
                 return node.name in d.params
             if isinstance(node, ast.BinOp):
                 return plain(node.left) and plain(node.right)
@@ -84,7 +84,7 @@ class ExprCompiler:
                 return all(plain(a) for a in node.args)
             return False
 
-        return plain(d.body) and all(uses.get(p) == 1 for p in d.params)
+        return plain(d.body) and read == list(d.params)
 
     # --- expressions ---------------------------------------------------------------------
     def expr(self, node: ast.Node, scope: Scope) -> Compiled:
