@@ -321,7 +321,7 @@ def test_formula_definitions_evaluate_like_calls(body, pointers):
 
 def test_a_mistake_in_a_formulas_argument_is_reported_once_at_the_call():
     _, problems = _rules(FORMULAS + RULE.format(body="assert amt(nope(1)) > 0\n message 'm'"))
-    assert len(problems) == 1 and ":7:14:" in problems[0] and "unknown function 'nope'" in problems[0]
+    assert len(problems) == 1 and ":8:14:" in problems[0] and "unknown function 'nope'" in problems[0]
 
 
 @pytest.mark.parametrize(
