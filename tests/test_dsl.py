@@ -334,6 +334,9 @@ def test_a_mistake_in_a_formulas_argument_is_reported_once_at_the_call():
         ("get(x, pair.key)", "a、b、（空）"),  # a bound name, and a field of another
         ("count(items[present(amount)])", "2、2、2"),  # a field of the filtered element
         ("contains(x.name, 'a')", "是、否、（空）"),
+        ("x.name == 'a'", "是、否、（空）"),  # a field compared with a literal
+        ("x.amount != 0.98", "是、否、（空）"),
+        ("goals.indicators.level1 == '产出指标'", "否、否、否"),  # a projection is a list
         ("pluck(goals.indicators, k)", "、、"),  # a projection as the first argument
     ],
 )

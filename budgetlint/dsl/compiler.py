@@ -397,7 +397,10 @@ class ExprCompiler:
                 return Compiled(within, logical=True)
             return Compiled(lambda env: compare(op, left(env), right(env), tol(env)), logical=True)
         if isinstance(node.right, ast.Literal) and isinstance(node.right.value, Decimal | str):
-            return Compiled(_compare_to_constant(op, left, node.right.value), logical=True)
+            constant, reader = node.right.value, _reader(node.left, scope)
+            if op in ("==", "!=") and reader[0] == "field":  # `row.direction != "持平"`
+                return Compiled(_field_equals_constant(op, reader[1], reader[2], constant), logical=True)
+            return Compiled(_compare_to_constant(op, left, constant), logical=True)
         if op in ("==", "!="):
             negate = op == "!="
 
@@ -517,6 +520,22 @@ def _compare_to_constant(op: str, left: Fn, constant) -> Fn:
         return compare(op, a, constant)
 
     return order_to_constant
+
+
+def _field_equals_constant(op: str, slot: str, field: str, constant) -> Fn:
+    """_compare_to_constant for `==` / `!=` with a field read inline."""
+    kind_of, negate = type(constant), op == "!="
+
+    def field_equals_constant(env):
+        a = env[slot]
+        a = a.get(field) if type(a) is dict else get_field(a, field)
+        if a is None:
+            return None
+        if type(a) is kind_of:
+            return (a == constant) is not negate
+        return compare(op, a, constant)
+
+    return field_equals_constant
 
 
 def _call_builtin(impl, arg_nodes: list, fns: list[Fn], scope: Scope) -> Fn:
