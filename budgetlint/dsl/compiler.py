@@ -17,6 +17,15 @@ from budgetlint.dsl.scope import (
     StaticError,
     restore_binding,
 )
+from budgetlint.dsl.specialise import (
+    DECIMAL_OPS,
+    call_builtin,
+    checked,
+    compare_to_constant,
+    field_chain,
+    inline_read,
+    read_path,
+)
 from budgetlint.dsl.values import (
     RuleTypeError,
     arith,
@@ -26,7 +35,6 @@ from budgetlint.dsl.values import (
     kind,
     set_of,
     set_op,
-    truth,
 )
 from budgetlint.hints import did_you_mean
 
@@ -148,9 +156,9 @@ class ExprCompiler:
         name = node.name
         stype = self._field_type(base.stype, name, node.base, node.span)
         base_fn = base.fn
-        chain = _field_chain(node, scope)
+        chain = field_chain(node, scope)
         if chain is not None:  # `row.a.b`, `tables.revenue.rows`: one call for the whole path
-            return Compiled(_read_path(*chain), stype)
+            return Compiled(read_path(*chain), stype)
 
         def attr(env):
             value = base_fn(env)
@@ -182,7 +190,7 @@ class ExprCompiler:
             return Compiled(pick, self.element_of(base.stype))
         element = self.element_of(base.stype)
         compiled_test = self.expr(sel, Scope(scope.names, element, True))
-        test = compiled_test.fn if compiled_test.logical else _checked(compiled_test.fn, "a filter")
+        test = compiled_test.fn if compiled_test.logical else checked(compiled_test.fn, "a filter")
 
         def keep(env):
             seq = base_fn(env)
@@ -304,7 +312,7 @@ class ExprCompiler:
             return Compiled(lambda env: impl(subject(env), pattern), logical=True)
         if builtin.per_document:
             return Compiled(lambda env: impl(env["$memo"], *[f(env) for f in fns]), logical=builtin.logical)
-        return Compiled(_call_builtin(impl, node.args, fns, scope), logical=builtin.logical)
+        return Compiled(call_builtin(impl, node.args, fns, scope), logical=builtin.logical)
 
     def _setting(self, node: ast.Call) -> Compiled:
         """`setting('name')`: a value the run sets (configuration), with its default."""
@@ -370,8 +378,8 @@ class ExprCompiler:
         left, right, op = self.expr(node.left, scope).fn, self.expr(node.right, scope).fn, node.op
         if op in ("|", "&"):
             return Compiled(lambda env: set_op(op, left(env), right(env)))
-        if op in _DECIMAL_OPS:  # numbers are the common case: no call into arith() for them
-            fast = _DECIMAL_OPS[op]
+        if op in DECIMAL_OPS:  # numbers are the common case: no call into arith() for them
+            fast = DECIMAL_OPS[op]
 
             def arithmetic(env):
                 a, b = left(env), right(env)
@@ -397,10 +405,10 @@ class ExprCompiler:
                 return Compiled(within, logical=True)
             return Compiled(lambda env: compare(op, left(env), right(env), tol(env)), logical=True)
         if isinstance(node.right, ast.Literal) and isinstance(node.right.value, Decimal | str):
-            constant, reader = node.right.value, _reader(node.left, scope)
-            if op in ("==", "!=") and reader[0] == "field":  # `row.direction != "持平"`
-                return Compiled(_field_equals_constant(op, reader[1], reader[2], constant), logical=True)
-            return Compiled(_compare_to_constant(op, left, constant), logical=True)
+            constant, read = node.right.value, inline_read(node.left, scope)
+            if op in ("==", "!=") and read[0] == "field":  # `row.direction != "持平"`
+                return Compiled(compare_to_constant(op, constant, field=read[1:]), logical=True)
+            return Compiled(compare_to_constant(op, constant, left), logical=True)
         if op in ("==", "!="):
             negate = op == "!="
 
@@ -474,7 +482,7 @@ class ExprCompiler:
     def test(self, node: ast.Node, scope: Scope, what: str) -> Fn:
         """An expression used as a condition: gives True, False or None, else a RuleTypeError."""
         compiled = self.expr(node, scope)
-        return compiled.fn if compiled.logical else _checked(compiled.fn, what)
+        return compiled.fn if compiled.logical else checked(compiled.fn, what)
 
 
 def _substitute(node, arguments: dict):
@@ -486,170 +494,6 @@ def _substitute(node, arguments: dict):
     if isinstance(node, ast.Call):
         return node._replace(args=tuple(_substitute(a, arguments) for a in node.args))
     return node
-
-
-def _checked(fn: Fn, what: str) -> Fn:
-    """fn, with its value checked to be a truth value (for expressions not known to give one)."""
-    return lambda env: truth(fn(env), what)
-
-
-_DECIMAL_OPS = {"+": Decimal.__add__, "-": Decimal.__sub__, "*": Decimal.__mul__}
-
-
-def _compare_to_constant(op: str, left: Fn, constant) -> Fn:
-    """`x == "项"`, `count(kids) > 0`: the literal side is not evaluated per test."""
-    kind_of = type(constant)
-    if op in ("==", "!="):
-        negate = op == "!="
-
-        def equals_constant(env):
-            a = left(env)
-            if a is None:
-                return None
-            if type(a) is kind_of:
-                return (a == constant) is not negate
-            return compare(op, a, constant)
-
-        return equals_constant
-    fast = {"<": kind_of.__lt__, "<=": kind_of.__le__, ">": kind_of.__gt__, ">=": kind_of.__ge__}[op]
-
-    def order_to_constant(env):
-        a = left(env)
-        if type(a) is kind_of:
-            return fast(a, constant)
-        return compare(op, a, constant)
-
-    return order_to_constant
-
-
-def _field_equals_constant(op: str, slot: str, field: str, constant) -> Fn:
-    """_compare_to_constant for `==` / `!=` with a field read inline."""
-    kind_of, negate = type(constant), op == "!="
-
-    def field_equals_constant(env):
-        a = env[slot]
-        a = a.get(field) if type(a) is dict else get_field(a, field)
-        if a is None:
-            return None
-        if type(a) is kind_of:
-            return (a == constant) is not negate
-        return compare(op, a, constant)
-
-    return field_equals_constant
-
-
-def _call_builtin(impl, arg_nodes: list, fns: list[Fn], scope: Scope) -> Fn:
-    """impl(args…), specialised for the shapes rules use most: one or two arguments, each a bound
-    name (`present(x)`), a field of one (`level(row.code)`, `level(code)` in a filter) or a
-    literal (`coalesce(x, 0)`). Each specialisation reads its argument inline: a call less."""
-    n = len(fns)
-    if n == 1:
-        only = _reader(arg_nodes[0], scope)
-        if only[0] == "local":
-            name = only[1]
-            return lambda env: impl(env[name])
-        if only[0] == "field":
-            _, slot, field = only
-
-            def call_on_field(env):
-                value = env[slot]
-                return impl(value.get(field) if type(value) is dict else get_field(value, field))
-
-            return call_on_field
-        fn = fns[0]
-        return lambda env: impl(fn(env))
-    if n == 2:  # the common arities without building an argument list
-        first, second = _reader(arg_nodes[0], scope), _reader(arg_nodes[1], scope)
-        if second[0] == "const":
-            constant = second[1]
-            if first[0] == "local":
-                name = first[1]
-                return lambda env: impl(env[name], constant)
-            if first[0] == "field":
-                _, slot, field = first
-
-                def call_on_field_and_constant(env):
-                    value = env[slot]
-                    value = value.get(field) if type(value) is dict else get_field(value, field)
-                    return impl(value, constant)
-
-                return call_on_field_and_constant
-            fn = fns[0]
-            return lambda env: impl(fn(env), constant)
-        if first[0] == "local" and second[0] == "field":  # `get(row, col.key)`, `pluck(kids, col.key)`
-            name, (_, slot, field) = first[1], second
-
-            def call_on_name_and_field(env):
-                value = env[slot]
-                return impl(env[name], value.get(field) if type(value) is dict else get_field(value, field))
-
-            return call_on_name_and_field
-        if first[0] == "local" and second[0] == "local":
-            a, b = first[1], second[1]
-            return lambda env: impl(env[a], env[b])
-        fn1, fn2 = fns
-        return lambda env: impl(fn1(env), fn2(env))
-    return lambda env: impl(*[f(env) for f in fns])
-
-
-def _reader(node: ast.Node, scope: Scope) -> tuple:
-    """How an argument can be read inline: ("local", name), ("field", slot, name), ("const", value),
-    or ("call",) for anything else (its closure is called)."""
-    if isinstance(node, ast.Literal):
-        return ("const", node.value)
-    if isinstance(node, ast.Name):
-        if node.name in scope.names:
-            return ("local", node.name)
-        return ("field", "@" if scope.in_filter else "$", node.name)
-    if isinstance(node, ast.Attr):
-        chain = _field_chain(node, scope)
-        if chain is not None and len(chain[1] + chain[2]) == 1:
-            return ("field", chain[0], (chain[1] + chain[2])[0])
-    return ("call",)
-
-
-def _field_chain(node: ast.Attr, scope: Scope):
-    """(slot, names) when node is `name.f.g…` read from one binding or from the document."""
-    names: list[str] = []
-    while isinstance(node, ast.Attr):
-        names.append(node.name)
-        node = node.base
-    if not isinstance(node, ast.Name):
-        return None
-    if node.name in scope.names:
-        return node.name, (), tuple(reversed(names))
-    if scope.in_filter:
-        return "@", (node.name,), tuple(reversed(names))
-    return "$", (node.name,), tuple(reversed(names))
-
-
-def _read_path(slot: str, first: tuple, rest: tuple) -> Fn:
-    names = first + rest
-    if len(names) == 1:
-        (name,) = names
-
-        def read_one(env):
-            value = env[slot]
-            return value.get(name) if type(value) is dict else get_field(value, name)
-
-        return read_one
-    if len(names) == 2:
-        a, b = names
-
-        def read_two(env):
-            value = env[slot]
-            value = value.get(a) if type(value) is dict else get_field(value, a)
-            return value.get(b) if type(value) is dict else get_field(value, b)
-
-        return read_two
-
-    def read_path(env):
-        value = env[slot]
-        for name in names:
-            value = value.get(name) if type(value) is dict else get_field(value, name)
-        return value
-
-    return read_path
 
 
 def _field_of(slot: str, name: str) -> Fn:
