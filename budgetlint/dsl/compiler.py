@@ -247,36 +247,12 @@ class ExprCompiler:
 
                 return Compiled(call_constant, logical=logical)
 
-            # The body sees the document, the settings and its parameters only. One and two
-            # parameters (nearly every definition) build that environment in one display.
-            if len(params) == 1:
-                (p,), (f,) = params, fns
-
-                def call_def_1(env):
-                    return body(
-                        {"$": env["$"], "$settings": env["$settings"], "$memo": env["$memo"], p: f(env)}
-                    )
-
-                return Compiled(call_def_1, logical=logical)
-            if len(params) == 2:
-                (p1, p2), (f1, f2) = params, fns
-
-                def call_def_2(env):
-                    return body(
-                        {
-                            "$": env["$"],
-                            "$settings": env["$settings"],
-                            "$memo": env["$memo"],
-                            p1: f1(env),
-                            p2: f2(env),
-                        }
-                    )
-
-                return Compiled(call_def_2, logical=logical)
+            # The body sees the document, the settings and its parameters only.
+            bindings = tuple(zip(params, fns, strict=True))
 
             def call_def(env):
                 inner = {"$": env["$"], "$settings": env["$settings"], "$memo": env["$memo"]}
-                for p, f in zip(params, fns, strict=True):
+                for p, f in bindings:
                     inner[p] = f(env)
                 return body(inner)
 
