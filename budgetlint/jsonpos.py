@@ -61,6 +61,17 @@ def index_json(text: str, check_duplicates: bool = False) -> dict[str, int]:
     return positions
 
 
+class TokenIndex:
+    """JsonLocator's interface over index_json: every pointer tokenized up front, without
+    recursion, for a text whose nesting is too deep for JsonLocator to step over."""
+
+    def __init__(self, text: str):
+        self._offsets = index_json(text)
+
+    def offset(self, pointer: str) -> int | None:
+        return self._offsets.get(pointer)
+
+
 class LineIndex:
     """Offset → (line, column), both 1-based, columns counted in characters."""
 

@@ -12,6 +12,7 @@ from budgetlint.jsonpos import (
     DuplicateKeyAt,
     JsonLocator,
     LineIndex,
+    TokenIndex,
     index_json,
     loads_recording_objects,
 )
@@ -41,7 +42,7 @@ class Document:
     data: object
     text: str
     syntax: str  # "json" or "yaml"
-    _locator: JsonLocator | None = field(default=None, repr=False)
+    _locator: JsonLocator | TokenIndex | None = field(default=None, repr=False)
     _yaml_positions: dict[str, tuple[int, int]] | None = field(default=None, repr=False)
     _lines: LineIndex | None = field(default=None, repr=False)
     # JSON: its objects in the order the parser completed them, which lets the locator step over them
@@ -61,8 +62,9 @@ class Document:
             self._lines = LineIndex(self.text)
         try:
             offset = _nearest(self._locator.offset, pointer)
-        except RecursionError:  # lists nested hundreds deep: the tokenizing index does not recurse
-            offset = _nearest(index_json(self.text).get, pointer)
+        except RecursionError:  # lists nested hundreds deep: from now on, an index that does not recurse
+            self._locator = TokenIndex(self.text)
+            offset = _nearest(self._locator.offset, pointer)
         return self._lines.position(offset or 0)
 
 

@@ -127,3 +127,5 @@ def test_a_pointer_past_lists_nested_hundreds_deep_is_still_located():
     text = '{"a\\u0041": ' + "[" * depth + "]" * depth + ', "b": 1}'
     doc = load_bytes(text.encode(), "deep.json")
     assert doc.position("/b") == (1, text.index('"b"') + 1)
+    assert doc.position("/aA") == (1, 2)  # the next pointer from the same (tokenized once) index
+    assert doc.position("/aA/0/0") == (1, text.index("[[") + 2)
