@@ -128,4 +128,4 @@ def test_a_pointer_past_lists_nested_hundreds_deep_is_still_located():
     doc = load_bytes(text.encode(), "deep.json")
     assert doc.position("/b") == (1, text.index('"b"') + 1)
     assert doc.position("/aA") == (1, 2)  # the next pointer from the same (tokenized once) index
-    assert doc.position("/aA/0/0") == (1, text.index("[[") + 2)
+    assert doc.position("/aA/0/0") == (1, text.index("[[") + 3)  # the third "[", 1-based
