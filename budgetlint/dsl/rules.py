@@ -151,10 +151,10 @@ Step = Callable[[dict, object], None]
 
 def _chain(steps: list[tuple], final: Step) -> Step:
     step = final
-    bound_before = [set() for _ in steps]
+    bound_before: list[set[str]] = []  # the names bound by the steps before each step
     names: set[str] = set()
-    for i, (what, name, _, _) in enumerate(steps):
-        bound_before[i] = set(names)
+    for what, name, _, _ in steps:
+        bound_before.append(set(names))
         names.update(n for n in (name if what == "for" else (name,)) if n)
     for i in reversed(range(len(steps))):
         what, name, fn, span = steps[i]
