@@ -123,12 +123,12 @@ class ExprCompiler:
             return Compiled(itemgetter(name), scope.names[name])
         if scope.in_filter:
             stype = self._field_type(scope.element, name, "a filtered element", node.span)
-            return Compiled(_field_of("@", name), stype)
+            return Compiled(read_path("@", (name,), ()), stype)
         if self.schema is None or name in self.schema.root_fields():
             stype = self._field_type(
                 self.schema.root() if self.schema else None, name, "the document", node.span
             )
-            return Compiled(lambda env: env["$"].get(name), stype)
+            return Compiled(read_path("$", (name,), ()), stype)
         hint = did_you_mean(name, [*scope.names, *self.schema.root_fields()])
         self.error(node.span, f"unbound name '{name}'{hint}")
         return Compiled(lambda env: None)
@@ -470,14 +470,6 @@ def _substitute(node, arguments: dict):
     if isinstance(node, ast.Call):
         return node._replace(args=tuple(_substitute(a, arguments) for a in node.args))
     return node
-
-
-def _field_of(slot: str, name: str) -> Fn:
-    def field_of(env):
-        value = env.get(slot)
-        return value.get(name) if type(value) is dict else get_field(value, name)
-
-    return field_of
 
 
 def _describe_path(node: ast.Node) -> str:
