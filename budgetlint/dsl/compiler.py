@@ -152,13 +152,22 @@ class ExprCompiler:
             return None
 
     def _attr(self, node: ast.Attr, scope: Scope) -> Compiled:
+        chain = field_chain(node, scope)
+        if chain is not None:  # `row.a.b`, `tables.revenue.rows`: one call for the whole path
+            # and no closures for its prefixes (`row.a`, `row`): only their types are checked
+            attrs = []
+            root = node
+            while isinstance(root, ast.Attr):
+                attrs.append(root)
+                root = root.base
+            stype = self._name(root, scope).stype
+            for attr_node in reversed(attrs):
+                stype = self._field_type(stype, attr_node.name, attr_node.base, attr_node.span)
+            return Compiled(read_path(*chain), stype)
         base = self.expr(node.base, scope)
         name = node.name
         stype = self._field_type(base.stype, name, node.base, node.span)
         base_fn = base.fn
-        chain = field_chain(node, scope)
-        if chain is not None:  # `row.a.b`, `tables.revenue.rows`: one call for the whole path
-            return Compiled(read_path(*chain), stype)
 
         def attr(env):
             value = base_fn(env)
