@@ -49,6 +49,10 @@ DOC = {
         ("true or null", True),
         ("1 / 0", None),
         ("{'a', 'b', 'c'} - set(items.name[it != 'b'])", frozenset({"b"})),
+        # null is never a member of a set, whether the set is written out or built from values
+        ("{1, null}", frozenset({D(1)})),
+        ("{1, items[5]}", frozenset({D(1)})),
+        ("count({null}) == count(set([null]))", True),
         ("'b' in items.name", True),
         ("'z' not in items.name", True),
         ("contains(text, '社保') and starts_with(text, '2023')", True),

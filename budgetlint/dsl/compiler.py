@@ -342,7 +342,8 @@ class ExprCompiler:
     def _setlit(self, node: ast.SetLit, scope: Scope) -> Compiled:
         fns = [self.expr(i, scope).fn for i in node.items]
         if all(isinstance(i, ast.Literal) for i in node.items):
-            constant = frozenset(i.value for i in node.items)  # type: ignore[attr-defined]
+            # built once; by the rule of every set (set_of): null is not a member, `{1, null}` is `{1}`
+            constant = set_of([i.value for i in node.items], "a set")  # type: ignore[attr-defined]
             return Compiled(lambda env: constant)
         return Compiled(lambda env: set_of([f(env) for f in fns], "a set"))
 
