@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import NamedTuple
 
 from budgetlint.dsl import ast
 from budgetlint.dsl.schema_types import SType
@@ -23,8 +23,9 @@ def restore_binding(env: Env, name: str, saved) -> None:
         env[name] = saved
 
 
-@dataclass(frozen=True)
-class StaticError:
+# Named tuples and plain classes rather than dataclasses: creating a frozen dataclass costs
+# ~0.8 ms at import, a named tuple ~0.07 ms, and every cold run imports these modules.
+class StaticError(NamedTuple):
     span: ast.Span
     message: str
 
@@ -40,20 +41,27 @@ class RuntimeRuleError(Exception):
         self.span, self.message = span, message
 
 
-@dataclass
 class Scope:
-    names: dict[str, SType | None] = field(default_factory=dict)
-    element: SType | None = None  # inside a filter: the element being tested
-    in_filter: bool = False
+    """What the compiler knows where an expression stands: the bound names with their types, and
+    inside a filter the type of the element being tested."""
+
+    __slots__ = ("element", "in_filter", "names")
+
+    def __init__(self, names: dict | None = None, element: SType | None = None, in_filter: bool = False):
+        self.names = {} if names is None else names
+        self.element = element
+        self.in_filter = in_filter
 
     def bind(self, name: str, stype: SType | None) -> Scope:
         return Scope({**self.names, name: stype}, self.element, self.in_filter)
 
 
-@dataclass
 class Compiled:
-    fn: Fn
-    stype: SType | None = None
-    # True when fn can only give True, False or None (comparisons, and/or/not, `in`, logical
-    # builtins): whoever tests it then skips the truth() check, which costs a call per test.
-    logical: bool = False
+    """An expression compiled: its closure, what the schema says it gives, and whether it is logical:
+    True when fn can only give True, False or None (comparisons, and/or/not, `in`, logical
+    builtins): whoever tests it then skips the truth() check, which costs a call per test."""
+
+    __slots__ = ("fn", "logical", "stype")
+
+    def __init__(self, fn: Fn, stype: SType | None = None, logical: bool = False):
+        self.fn, self.stype, self.logical = fn, stype, logical
