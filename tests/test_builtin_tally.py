@@ -1,8 +1,9 @@
-"""tally(): each distinct text of a list → how many times it occurs; the linear way to count copies,
-so its semantics are pinned here: nulls, groups, wrong kinds, empty lists."""
+"""tally(): each distinct text of a list → how many times it occurs; the linear way to count copies
+(PERF-09, PERF-10), so its semantics are pinned here: nulls, groups, wrong kinds, empty lists."""
 
 from __future__ import annotations
 
+import copy
 import re
 from decimal import Decimal as D
 
@@ -10,6 +11,7 @@ import pytest
 
 from budgetlint.dsl.compiler import evaluate
 from budgetlint.dsl.parser import parse_rules
+from budgetlint.dsl.rules import Pointers
 from budgetlint.dsl.values import RuleTypeError
 from budgetlint.engine import rule_findings
 from budgetlint.loader import Document
@@ -83,3 +85,30 @@ def test_a_wrong_kind_in_a_rule_is_a_rule_error_finding_not_a_crash():
     assert finding.rule == "rule-error" and finding.line == 3
     assert "tally() counts text, got number 1" in finding.message
     assert "internal error" not in finding.message
+
+
+def _messages(rulebook, rule_id, data):
+    rule = rulebook.by_id(rule_id)
+    return [h.message for h in rule.evaluate(data, Pointers(data))]
+
+
+def test_perf10_counts_the_other_copies_of_an_annual_goal(rulebook, sample_data):
+    goals = sample_data["performance_goals"]
+    for g in goals[1:4]:  # three projects with one annual goal: each has two other copies
+        g["annual_goal"] = goals[2]["annual_goal"]
+    messages = _messages(rulebook, "PERF-10", sample_data)
+    assert len(messages) == 3 and all(m.endswith("年度绩效目标与另外 2 个项目逐字相同") for m in messages)
+
+
+def test_perf09_counts_a_project_once_however_often_it_prints_a_row(rulebook, sample_data):
+    # Three projects; the generic rows are made unique in the third and printed three times in
+    # the first: two projects share them, which is not three, however often they are printed.
+    goals = sample_data["performance_goals"] = sample_data["performance_goals"][:3]
+    for i, ind in enumerate(goals[2]["indicators"]):
+        ind["value"] = f"={i}次"
+    goals[0]["indicators"] += copy.deepcopy(goals[0]["indicators"]) * 2
+    assert _messages(rulebook, "PERF-09", sample_data) == []
+    goals[2]["indicators"] = copy.deepcopy(goals[1]["indicators"])  # now three share them
+    [message] = _messages(rulebook, "PERF-09", sample_data)
+    assert message.startswith("3 个项目中有 6 项三级指标连同指标值在 3 个以上项目逐字相同：")
+    assert message.split("：")[1].startswith("资金成本浪费率（≤1%）、资金使用合规性（符合规定）、")
