@@ -16,6 +16,7 @@ from budgetlint.dsl.values import (
     number,
     round_half_up,
     set_of,
+    short,
 )
 from budgetlint.dsl.values import truncate as _truncate
 
@@ -175,6 +176,39 @@ def _index_by(rows, field):
     return index
 
 
+_GROUPS = (list, tuple, frozenset)  # a tuple: isinstance() with it beats a union
+
+
+def _tally(values):
+    """An object: each distinct text → how many times it occurs, in order of first occurrence;
+    nulls are dropped. A list or set among the values counts each of its members (one level, as
+    a projection flattens), so a list of sets gives in how many of the sets each text occurs.
+    Counting through it is linear; a filter or a membership test per element would be quadratic.
+    Only text is counted: object keys are text, and keying a number by its printed form would
+    count 1 and 1.00 apart although 1 == 1.00, so a number is a type error (count str(x))."""
+    items = as_list(values, "tally()")
+    if items is None:
+        return None
+    counts: dict[str, int] = {}
+    for v in items:
+        if isinstance(v, str):
+            counts[v] = counts.get(v, 0) + 1
+        elif isinstance(v, _GROUPS):
+            for member in v:
+                if isinstance(member, str):
+                    counts[member] = counts.get(member, 0) + 1
+                elif member is not None:
+                    _not_text(member)
+        elif v is not None:
+            _not_text(v)
+    return {text: _whole(n) for text, n in counts.items()}
+
+
+def _not_text(value):
+    hint = "; count str(x) and look it up by str(x)" if type(value) is Decimal else ""
+    raise RuleTypeError(f"tally() counts text, got {kind(value)} {short(value)}{hint}")
+
+
 def _present(value):
     if value is None:
         return False
@@ -308,6 +342,7 @@ BUILTINS: dict[str, Builtin] = {
     ),
     "pluck": Builtin(_pluck, 2, 2, "the values of a field named at run time over a list (nulls dropped)"),
     "index_by": Builtin(_index_by, 2, 2, "an object: each value of a field → the first row with it"),
+    "tally": Builtin(_tally, 1, 1, "an object: each distinct text of a list → how many times it occurs"),
     "parent": Builtin(_parent, 1, 1, "the parent classification code (2080109 → 20801)"),
     "get": Builtin(_get, 2, 2, "a field of an object by name, or a list element by position"),
     "keys": Builtin(_keys, 1, 1, "the field names of an object"),
