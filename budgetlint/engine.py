@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from decimal import Decimal
+from typing import NamedTuple
 
 from budgetlint.dsl.rules import Pointers
 from budgetlint.dsl.scope import SETTINGS, RuntimeRuleError
@@ -14,9 +14,10 @@ from budgetlint.rulebook import Rulebook
 from budgetlint.schema import validate
 
 
-@dataclass(frozen=True)
-class Settings:
-    """What a run may set: the profile (else the document's own, else national) and tolerances."""
+class Settings(NamedTuple):
+    """What a run may set: the profile (else the document's own, else national) and tolerances.
+
+    A named tuple: a frozen dataclass costs ~1 ms to create at import, on every run."""
 
     profile: str | None = None
     rounding_per_item: Decimal = SETTINGS["rounding_per_item"]

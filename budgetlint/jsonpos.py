@@ -9,7 +9,8 @@ from bisect import bisect_right
 
 from budgetlint.findings import escape_pointer_token, unescape_pointer_token
 
-_TOKEN = re.compile(r'"(?:[^"\\]|\\.)*"|[{}\[\],:]|[^\s{}\[\],:"]+')
+# Compiled at the first use (re caches it): only duplicate keys and deep nesting need index_json.
+_TOKEN = r'"(?:[^"\\]|\\.)*"|[{}\[\],:]|[^\s{}\[\],:"]+'
 
 
 class DuplicateKeyAt(Exception):
@@ -24,7 +25,7 @@ def index_json(text: str, check_duplicates: bool = False) -> dict[str, int]:
     # stack entries: [kind, pointer, next index or pending key, keys seen]
     stack: list[list] = []
     expect_key = False
-    for m in _TOKEN.finditer(text):
+    for m in re.finditer(_TOKEN, text):
         tok = m.group(0)
         if tok in ",:":
             continue

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
@@ -34,19 +33,36 @@ class InputError(Exception):
         return f"{where}: error: {self.message}"
 
 
-@dataclass
 class Document:
-    """A loaded document: its data, its text and how to find the place of a JSON Pointer."""
+    """A loaded document: its data, its text and how to find the place of a JSON Pointer.
 
-    name: str
-    data: object
-    text: str
-    syntax: str  # "json" or "yaml"
-    _locator: JsonLocator | TokenIndex | None = field(default=None, repr=False)
-    _yaml_positions: dict[str, tuple[int, int]] | None = field(default=None, repr=False)
-    _lines: LineIndex | None = field(default=None, repr=False)
-    # JSON: its objects in the order the parser completed them, which lets the locator step over them
-    _objects: list[dict] | None = field(default=None, repr=False)
+    A plain class: a dataclass costs ~1 ms to create at import, on every run."""
+
+    __slots__ = ("_lines", "_locator", "_objects", "_yaml_positions", "data", "name", "syntax", "text")
+
+    def __init__(
+        self,
+        name: str,
+        data: object,
+        text: str,
+        syntax: str,  # "json" or "yaml"
+        _locator: JsonLocator | TokenIndex | None = None,
+        _yaml_positions: dict[str, tuple[int, int]] | None = None,
+        _lines: LineIndex | None = None,
+        # JSON: its objects in the order the parser completed them, which lets the locator step over them
+        _objects: list[dict] | None = None,
+    ):
+        self.name = name
+        self.data = data
+        self.text = text
+        self.syntax = syntax
+        self._locator = _locator
+        self._yaml_positions = _yaml_positions
+        self._lines = _lines
+        self._objects = _objects
+
+    def __repr__(self) -> str:
+        return f"Document(name={self.name!r}, data={self.data!r}, text={self.text!r}, syntax={self.syntax!r})"
 
     @classmethod
     def in_memory(cls, name: str, data) -> Document:

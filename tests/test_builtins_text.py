@@ -35,6 +35,14 @@ def test_repeated_minimum_length():
     assert ev("repeated(null)") is None
 
 
+@pytest.mark.parametrize(
+    ("char", "chinese"),
+    [("\u4e00", True), ("\u9fff", True), ("\u3400", False), ("\ua000", False)],  # the range's ends
+)
+def test_repeated_counts_the_basic_cjk_block_as_chinese(char, chinese):
+    assert ev(f'repeated("{char}{char}", 1)') == (char if chinese else None)
+
+
 def test_repeated_needs_text():
     with pytest.raises(Exception, match="needs a string"):
         ev("repeated(12)")

@@ -97,6 +97,30 @@ def test_unknown_option_exits_2():
     assert "Traceback" not in proc.stderr
 
 
+def test_every_command_is_listed_with_its_module():
+    import importlib
+    import pkgutil
+
+    import budgetlint.commands
+    from budgetlint.cli import COMMAND_MODULES, cli
+
+    for module in pkgutil.iter_modules(budgetlint.commands.__path__):
+        importlib.import_module(f"budgetlint.commands.{module.name}")
+    assert {name: command.callback.__module__ for name, command in cli.commands.items()} == {
+        name: f"budgetlint.commands.{module}" for name, module in COMMAND_MODULES.items()
+    }
+
+
+def test_help_lists_every_command_and_a_typo_gets_suggestions():
+    from budgetlint.cli import COMMAND_MODULES
+
+    listing = run("--help").stdout.split("Commands:")[1].strip().splitlines()
+    assert [line.split()[0] for line in listing] == sorted(COMMAND_MODULES)
+    proc = run("chek", str(SAMPLE))
+    assert proc.returncode == 2
+    assert "Did you mean one of: 'check', 'schema'?" in proc.stderr
+
+
 def test_broken_extra_rule_file_exits_2(tmp_path):
     (tmp_path / "x.rules").write_text("rule X-1 { assert a = b }\n", encoding="utf-8")
     proc = run("check", "--rules", str(tmp_path), str(SAMPLE))

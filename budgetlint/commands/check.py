@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import sys
-from dataclasses import replace
 from pathlib import Path
 
 import click
@@ -41,7 +40,7 @@ class Post:
         if not self._selected(self.config, finding.rule, tags):
             return None
         severity = self._severity(self.config, finding.rule, tags, finding.severity)
-        return finding if severity == finding.severity else replace(finding, severity=severity)
+        return finding if severity == finding.severity else finding._replace(severity=severity)
 
     def items(self, result) -> list:
         from budgetlint.report import Item

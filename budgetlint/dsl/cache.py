@@ -9,16 +9,28 @@ Every edit of a rule file makes a new entry, so only the KEEP most recently used
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import os
-import pickle
 import tempfile
 from pathlib import Path
+
+# The C modules behind hashlib.blake2b and pickle.load, imported directly as `random` does with
+# its hash: hashlib would load OpenSSL (~3 ms of a cold run) and pickle.py adds ~1 ms, both for
+# nothing the key or the load use. The public modules serve where the C ones are missing.
+try:
+    from _blake2 import blake2b
+except ImportError:  # pragma: no cover - an interpreter built without it
+    from hashlib import blake2b
+try:
+    from _pickle import PickleError
+    from _pickle import load as _unpickle
+except ImportError:  # pragma: no cover - an interpreter built without it
+    from pickle import PickleError
+    from pickle import load as _unpickle
 
 from budgetlint import __version__
 from budgetlint.resources import grammar_path
 
-FORMAT = b"budgetlint-parsed-rules/4"  # bump when the AST classes change
+FORMAT = b"budgetlint-parsed-rules/5"  # bump when the AST classes or the key change
 KEEP = 16
 
 
@@ -33,10 +45,10 @@ def cache_dir() -> Path | None:
 
 
 def key(sources: list[tuple[str, bytes]]) -> str:
-    digest = hashlib.sha256(FORMAT + __version__.encode())
+    digest = blake2b(FORMAT + __version__.encode(), digest_size=32)
     digest.update(grammar_path().read_bytes())
     for name, content in sources:
-        digest.update(b"\0" + name.encode() + b"\0" + hashlib.sha256(content).digest())
+        digest.update(b"\0" + name.encode() + b"\0" + blake2b(content, digest_size=32).digest())
     return digest.hexdigest()
 
 
@@ -47,8 +59,8 @@ def load(cache_key: str):
     path = folder / f"{cache_key}.pickle"
     try:
         with open(path, "rb") as fh:
-            value = pickle.load(fh)  # our own file, written below from our own AST
-    except (OSError, pickle.PickleError, EOFError, AttributeError, ImportError, TypeError):
+            value = _unpickle(fh)  # our own file, written below from our own AST
+    except (OSError, PickleError, EOFError, AttributeError, ImportError, TypeError):
         return None
     with contextlib.suppress(OSError):
         os.utime(path)  # recently used: kept when older entries are pruned
@@ -56,6 +68,8 @@ def load(cache_key: str):
 
 
 def store(cache_key: str, value) -> None:
+    import pickle  # only a run that parsed its rule files writes them
+
     folder = cache_dir()
     if folder is None:
         return

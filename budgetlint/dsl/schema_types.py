@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from budgetlint.hints import did_you_mean
 
 
-@dataclass(frozen=True)
-class SType:
-    """What the schema knows about an expression: a schema node, and whether it is a list of them."""
+class SType(NamedTuple):
+    """What the schema knows about an expression: a schema node, and whether it is a list of them.
+
+    A named tuple: a frozen dataclass costs ~1 ms to create at import, on every run."""
 
     node: dict
     is_list: bool = False
