@@ -47,14 +47,13 @@ class CaseResult:
 
 
 def case_files(paths) -> list[Path]:
-    out: list[Path] = []
-    for p in paths:
-        p = Path(p)
-        if p.is_dir():
-            out.extend(sorted(p.rglob("*.cases.yaml")))
-        elif p.name.endswith(".cases.yaml"):
-            out.append(p)
-    return out
+    """The case files of files and folders, each once (a folder and a file in it may both be named)."""
+    found: dict[Path, Path] = {}
+    for path in map(Path, paths):
+        named = [path] if path.name.endswith(".cases.yaml") else []
+        for f in sorted(path.rglob("*.cases.yaml")) if path.is_dir() else named:
+            found.setdefault(f.resolve(), f)
+    return list(found.values())
 
 
 def _pairs(raw, where: str) -> tuple[tuple[str, str], ...] | None:

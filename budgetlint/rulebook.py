@@ -38,13 +38,14 @@ class Rulebook(NamedTuple):  # not a frozen dataclass, which costs ~1 ms to crea
 
 
 def rule_files(paths: Iterable[Path]) -> list[Path]:
-    found: list[Path] = []
+    """The rule files of files and folders, each once (a folder and a file in it may both be
+    named; loading the file twice would report its rules as duplicates of themselves)."""
+    found: dict[Path, Path] = {}
     for path in paths:
-        if path.is_dir():
-            found.extend(sorted(path.rglob("*.rules")))
-        elif path.suffix == ".rules":
-            found.append(path)
-    return found
+        files = sorted(path.rglob("*.rules")) if path.is_dir() else [path] if path.suffix == ".rules" else []
+        for f in files:
+            found.setdefault(f.resolve(), f)
+    return list(found.values())
 
 
 def parse_files(files: list[Path], display=str) -> tuple[list[ast.RuleFile], list[str]]:

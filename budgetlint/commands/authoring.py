@@ -40,18 +40,26 @@ def list_rules(rule_dirs, fmt) -> None:
 
 @cli.command(name="test")
 @click.argument("paths", nargs=-1, type=click.Path(exists=True))
-def test_rules(paths) -> None:
+@click.option("--no-builtin-rules", is_flag=True,
+              help="Test the rules under PATHS without the built-in rulebook (e.g. a province's "
+                   "version of a built-in rule, under the same id).")  # fmt: skip
+def test_rules(paths, no_builtin_rules) -> None:
     """Run rule test cases (*.cases.yaml) found under PATHS (default: the built-in rulebook).
 
-    Rule files (*.rules) under PATHS are loaded next to the built-in rulebook.
+    Rule files (*.rules) under PATHS, and those beside a case file given by name, are loaded
+    next to the built-in rulebook.
     """
     from budgetlint.cases import CaseError, case_files, load_cases, run_case
     from budgetlint.resources import rules_dir
 
     builtin = rules_dir().resolve()
     targets = [Path(p) for p in paths] or [builtin]
-    extra = [p for p in targets if p.resolve() != builtin and not p.resolve().is_relative_to(builtin)]
-    rulebook = load_rulebook_or_exit(extra)
+    # a case file tests the rules beside it (foo.cases.yaml and foo.rules), not only built-in ones
+    sources = [p.parent if p.is_file() and p.name.endswith(".cases.yaml") else p for p in targets]
+    extra = [p for p in sources if p.resolve() != builtin and not p.resolve().is_relative_to(builtin)]
+    if no_builtin_rules and not extra:
+        fail("budgetlint: --no-builtin-rules needs PATHS with rule files of your own")
+    rulebook = load_rulebook_or_exit(extra, builtin=not no_builtin_rules)
     passed = failed = 0
     for path in case_files(targets):
         try:
