@@ -18,6 +18,7 @@ GC_THRESHOLDS = (100_000, 50, 100)
 # commands, and only the one that runs is imported (the others would cost `check` ~1 ms).
 COMMAND_MODULES = {
     "check": "check",
+    "eval": "authoring",
     "explain": "authoring",
     "rules": "authoring",
     "schema": "authoring",

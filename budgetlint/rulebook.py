@@ -11,7 +11,7 @@ from budgetlint.dsl.compiler import ExprCompiler
 from budgetlint.dsl.functions import BUILTINS
 from budgetlint.dsl.rules import CompiledRule, compile_rule
 from budgetlint.dsl.schema_types import SchemaIndex
-from budgetlint.dsl.scope import StaticError
+from budgetlint.dsl.scope import Scope, StaticError
 
 REQUIRED_METADATA = ("title", "title_en", "severity", "basis")
 
@@ -27,6 +27,8 @@ class RulebookError(Exception):
 class Rulebook(NamedTuple):  # not a frozen dataclass, which costs ~1 ms to create at import
     rules: tuple[CompiledRule, ...]
     files: tuple[str, ...]
+    # the compiler of the rules: their definitions and the schema, for evaluate()
+    compiler: ExprCompiler | None = None
 
     def by_id(self, rule_id: str) -> CompiledRule | None:
         return next((r for r in self.rules if r.info.id == rule_id), None)
@@ -34,7 +36,23 @@ class Rulebook(NamedTuple):  # not a frozen dataclass, which costs ~1 ms to crea
     def only(self, ids) -> Rulebook:
         """The same rulebook with only the rules whose ids are given, in their order."""
         wanted = set(ids)
-        return Rulebook(tuple(r for r in self.rules if r.info.id in wanted), self.files)
+        return self._replace(rules=tuple(r for r in self.rules if r.info.id in wanted))
+
+    def evaluate(self, text: str, data, file: str = "<expression>"):
+        """The value of one expression over a document's data, as a rule would see it: with the
+        rule files' definitions, checked against the schema first. RuleSyntaxError, RulebookError
+        (the static check's problems) or RuleTypeError (a value of the wrong kind) if it fails."""
+        from budgetlint.dsl.parser import parse_source_expression
+
+        compiler = self.compiler or ExprCompiler(None, {})
+        node = parse_source_expression(text, file)
+        errors_before = len(compiler.errors)
+        compiled = compiler.expr(node, Scope())
+        new = compiler.errors[errors_before:]
+        del compiler.errors[errors_before:]  # the rulebook's own compiler: leave it as it was
+        if new:
+            raise RulebookError([str(e) for e in _unique(new)])
+        return compiled.fn({"$": data, "$settings": {}, "$memo": {}})
 
 
 def rule_files(paths: Iterable[Path]) -> list[Path]:
@@ -78,6 +96,14 @@ def parse_files(files: list[Path], display=str) -> tuple[list[ast.RuleFile], lis
 
 
 def build(parsed: list[ast.RuleFile], schema: dict | None) -> tuple[list[CompiledRule], list[str]]:
+    compiled, problems, _ = build_with_compiler(parsed, schema)
+    return compiled, problems
+
+
+def build_with_compiler(
+    parsed: list[ast.RuleFile], schema: dict | None
+) -> tuple[list[CompiledRule], list[str], ExprCompiler]:
+    """The compiled rules, every problem found, and the compiler (its definitions, for evaluate())."""
     problems: list[str] = []
     defines: dict[str, ast.Define] = {}
     for rf in parsed:
@@ -110,7 +136,7 @@ def build(parsed: list[ast.RuleFile], schema: dict | None) -> tuple[list[Compile
             if result is not None and not missing:
                 compiled.append(result)
     problems.extend(str(e) for e in _unique(compiler.errors))
-    return compiled, problems
+    return compiled, problems, compiler
 
 
 def _unique(errors: list[StaticError]) -> list[StaticError]:
@@ -126,8 +152,8 @@ def _unique(errors: list[StaticError]) -> list[StaticError]:
 def load_rulebook(paths: Iterable[Path], schema: dict | None, display=str) -> Rulebook:
     files = rule_files(paths)
     parsed, problems = parse_files(files, display)
-    compiled, more = build(parsed, schema)
+    compiled, more, compiler = build_with_compiler(parsed, schema)
     problems.extend(more)
     if problems:
         raise RulebookError(problems)
-    return Rulebook(tuple(compiled), tuple(display(f) for f in files))
+    return Rulebook(tuple(compiled), tuple(display(f) for f in files), compiler)

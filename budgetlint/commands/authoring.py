@@ -1,4 +1,4 @@
-"""Commands for rule authors and readers: schema, rules, explain, test."""
+"""Commands for rule authors and readers: schema, rules, explain, test, eval."""
 
 from __future__ import annotations
 
@@ -100,3 +100,43 @@ def explain(rule_id, rule_dirs) -> None:
         near = nearest(rule_id, [r.info.id for r in rulebook.rules], n=3)
         fail(f"budgetlint: no rule {rule_id}" + (f"; did you mean {', '.join(near)}?" if near else ""))
     click.echo(explain_rule(rule, rulebook, [Path(p) for p in rule_dirs]))
+
+
+@cli.command(name="eval")
+@click.argument("expression")
+@click.argument("document", required=False)
+@click.option("--rules", "rule_dirs", multiple=True, type=click.Path(exists=True),
+              help="Extra rule file or directory (repeatable), for its definitions.")  # fmt: skip
+def eval_expression(expression, document, rule_dirs) -> None:
+    """Print the value of a rule-language EXPRESSION over DOCUMENT (default: the seed sample; - for
+    stdin), as a rule would see it: the definitions of the rule files (functional_tables(),
+    amount(x) …) are there, and paths are checked against the schema first.
+
+    \b
+    budgetlint eval 'sum(tables.revenue.rows.total)'
+    budgetlint eval 'performance_goals[count(indicators) < 10].project' unit.json
+    """
+    from budgetlint.dsl.parser import RuleSyntaxError
+    from budgetlint.dsl.values import RuleTypeError, spelled
+    from budgetlint.loader import InputError, load_bytes, load_path
+    from budgetlint.resources import data_dir
+    from budgetlint.rulebook import RulebookError
+
+    rulebook = load_rulebook_or_exit(rule_dirs)
+    try:
+        if document == "-":
+            doc = load_bytes(sys.stdin.buffer.read(), "<stdin>")
+        else:
+            path = Path(document) if document else data_dir("samples") / "xunwu-2023-social-insurance.json"
+            doc = load_path(path, display_path(path))
+    except InputError as err:
+        fail(err.render())
+    try:
+        value = rulebook.evaluate(expression, doc.data)
+    except RuleSyntaxError as err:
+        fail(err.render())
+    except RulebookError as err:
+        fail("\n".join(err.problems))
+    except RuleTypeError as err:
+        fail(f"<expression>: error: {err} (evaluating over {doc.name})")
+    click.echo(spelled(value))

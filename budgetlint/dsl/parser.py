@@ -95,7 +95,7 @@ def _describe(expected: set[str]) -> str:
     return words[0] if len(words) == 1 else "one of: " + ", ".join(words)
 
 
-def _explain(err: UnexpectedInput, text: str) -> str:
+def _explain(err: UnexpectedInput, text: str, what: str = "file") -> str:
     if isinstance(err, UnexpectedCharacters):
         char = text[err.pos_in_stream] if err.pos_in_stream < len(text) else ""
         if char == '"':
@@ -104,7 +104,7 @@ def _explain(err: UnexpectedInput, text: str) -> str:
             return "'=' is not a comparison: write '==' to compare ('=' only binds a name in let/def)"
         return f"unexpected character {char!r}; expected {_describe(set(err.allowed or ()))}"
     if isinstance(err, UnexpectedEOF):
-        return f"the file ends too early; expected {_describe(set(err.expected))}"
+        return f"the {what} ends too early; expected {_describe(set(err.expected))}"
     assert isinstance(err, UnexpectedToken)
     tok = err.token
     expected = set(err.expected)
@@ -117,7 +117,7 @@ def _explain(err: UnexpectedInput, text: str) -> str:
         hint = f" (did you mean '{near[0]}'?)" if near else ""
         return f"unknown keyword '{tok.value}'{hint}; a rule body holds: " + ", ".join(STATEMENT_KEYWORDS)
     if tok.type == "$END":
-        return f"the file ends too early; expected {_describe(expected)}"
+        return f"the {what} ends too early; expected {_describe(expected)}"
     return f"unexpected {tok.value!r}; expected {_describe(expected)}"
 
 
@@ -131,12 +131,26 @@ def parse_rules(text: str, file: str) -> ast.RuleFile:
     try:
         tree = _lark().parse(text, start="start")
     except UnexpectedInput as err:
-        line = getattr(err, "line", -1)
-        col = getattr(err, "column", -1)
-        if line in (None, -1):  # end of input
-            line = text.count("\n") + 1
-            col = len(text.rsplit("\n", 1)[-1]) + 1
-        raise RuleSyntaxError(file, line, col, _explain(err, text), _source_line(text, line)) from None
+        raise _syntax_error(err, text, file, "file") from None
+    return _ToAst(file, text).transform(tree)
+
+
+def _syntax_error(err: UnexpectedInput, text: str, file: str, what: str) -> RuleSyntaxError:
+    line = getattr(err, "line", -1)
+    col = getattr(err, "column", -1)
+    at_end = isinstance(err, UnexpectedToken) and err.token.type == "$END"  # lark gives the last token
+    if line in (None, -1) or at_end:  # end of input
+        line = text.count("\n") + 1
+        col = len(text.rsplit("\n", 1)[-1]) + 1
+    return RuleSyntaxError(file, line, col, _explain(err, text, what), _source_line(text, line))
+
+
+def parse_source_expression(text: str, file: str) -> ast.Node:
+    """Parse an expression that is a whole source (`budgetlint eval`): an error points into it."""
+    try:
+        tree = _lark().parse(text, start="expr")
+    except UnexpectedInput as err:
+        raise _syntax_error(err, text, file, "expression") from None
     return _ToAst(file, text).transform(tree)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal, InvalidOperation
 
 
@@ -192,6 +193,27 @@ def format_number(value: Decimal, places: int | None = None) -> str:
     except (InvalidOperation, ValueError):
         return str(value)
     return text
+
+
+def spelled(value) -> str:
+    """A value as the rule language writes it (`budgetlint eval`, the `# =>` of the docs): null,
+    true, 12.50, "text", [lists], {sets}. An object, which has no literal, is shown like JSON."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, Decimal):
+        return format(value, "f") if value.is_finite() else str(value)
+    if isinstance(value, str):
+        return json.dumps(value, ensure_ascii=False)
+    if isinstance(value, frozenset | set):
+        return "{" + ", ".join(sorted(spelled(v) for v in value)) + "}"
+    if isinstance(value, list | tuple):
+        return "[" + ", ".join(spelled(v) for v in value) + "]"
+    if isinstance(value, dict):
+        members = (f"{json.dumps(str(k), ensure_ascii=False)}: {spelled(v)}" for k, v in value.items())
+        return "{" + ", ".join(members) + "}"
+    return str(value)
 
 
 def format_value(value, spec: str = "") -> str:
