@@ -51,7 +51,8 @@ class ExprCompiler:
         self._compiled_defs: dict[str, Fn] = {}
         self._logical_defs: set[str] = set()  # definitions whose body is a condition
         self._compiling: list[str] = []
-        self._methods: dict[type, object] = {}  # node class → its compile method
+        # node class → its compile method (_literal for ast.Literal …)
+        self._methods = {kind: getattr(self, "_" + kind.__name__.lower()) for kind in ast.EXPRESSIONS}
 
     def error(self, span: ast.Span, message: str) -> None:
         self.errors.append(StaticError(span, message))
@@ -96,11 +97,7 @@ class ExprCompiler:
 
     # --- expressions ---------------------------------------------------------------------
     def expr(self, node: ast.Node, scope: Scope) -> Compiled:
-        kind = type(node)
-        method = self._methods.get(kind)
-        if method is None:
-            method = self._methods[kind] = getattr(self, "_" + kind.__name__.lower())
-        return method(node, scope)
+        return self._methods[type(node)](node, scope)
 
     def _literal(self, node: ast.Literal, scope: Scope) -> Compiled:
         value = node.value
@@ -124,7 +121,7 @@ class ExprCompiler:
         if scope.in_filter:
             stype = self._field_type(scope.element, name, "a filtered element", node.span)
             return Compiled(read_path("@", (name,), ()), stype)
-        if self.schema is None or name in self.schema.root_fields():
+        if self.schema is None or self.schema.is_root_field(name):
             stype = self._field_type(
                 self.schema.root() if self.schema else None, name, "the document", node.span
             )

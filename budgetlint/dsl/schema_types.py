@@ -26,6 +26,7 @@ class SchemaIndex:
     def __init__(self, schema: dict):
         self.schema = schema
         self._root_fields = sorted(schema.get("properties", {}))
+        self._root_field_set = frozenset(self._root_fields)
         # (id of a schema node, is a list, field) → the field's type: a rulebook asks for the
         # same paths (tables.revenue.rows …) hundreds of times; schema nodes live as long as self
         self._fields: dict[tuple, SType | None] = {}
@@ -118,3 +119,6 @@ class SchemaIndex:
 
     def root_fields(self) -> list[str]:
         return self._root_fields
+
+    def is_root_field(self, name: str) -> bool:
+        return name in self._root_field_set
