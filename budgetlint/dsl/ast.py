@@ -52,8 +52,26 @@ And = _node("And", "left right")
 Or = _node("Or", "left right")
 Cond = _node("Cond", "test then otherwise")
 Template = _node("Template", "parts", doc="A message: literal text and `{expr}` / `{expr:.2}` holes.")
-EXPRESSIONS = (Literal, It, Name, Attr, Index, Call, ListLit, Comprehension, SetLit, Neg, Not, BinOp)
-EXPRESSIONS += (Compare, In, And, Or, Cond)  # every expression node: the compiler has a method for each
+# every expression node: the compiler has a method for each
+EXPRESSIONS = (
+    Literal,
+    It,
+    Name,
+    Attr,
+    Index,
+    Call,
+    ListLit,
+    Comprehension,
+    SetLit,
+    Neg,
+    Not,
+    BinOp,
+    Compare,
+    In,
+    And,
+    Or,
+    Cond,
+)
 
 # --- statements
 For = _node("For", "name source index", defaults=(None,), doc="`for [index,] name in source`.")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from functools import partial
 from operator import itemgetter
 
 from budgetlint.dsl import ast
@@ -140,10 +141,10 @@ class ExprCompiler:
     def _field_type(self, stype, name, where: str | ast.Node, span) -> SType | None:
         if self.schema is None:
             return None
-        if not isinstance(where, str):  # described only if the path is wrong (rarely)
-            node, where = where, lambda: _describe_path(node)
+        # a node is described only if the path is wrong (rarely)
+        described = where if isinstance(where, str) else partial(_describe_path, where)
         try:
-            return self.schema.field(stype, name, where)
+            return self.schema.field(stype, name, described)
         except PathError as err:
             self.error(span, err.message)
             return None

@@ -92,7 +92,7 @@ class CompiledRule:
 def compile_rule(rule: ast.Rule, compiler: ExprCompiler) -> CompiledRule | None:
     errors_before = len(compiler.errors)
     scope = Scope()
-    steps: list[tuple[str, str, Callable]] = []
+    steps: list[tuple] = []  # (what, name(s), closure, span)
     for step in rule.steps:
         if isinstance(step, ast.For):
             source = compiler.expr(step.source, scope)

@@ -51,7 +51,7 @@ def compare_to_constant(op: str, constant, left: Fn | None = None, field: tuple 
     return order_to_constant
 
 
-def call_builtin(impl, arg_nodes: list, fns: list[Fn], scope: Scope) -> Fn:
+def call_builtin(impl, arg_nodes: tuple, fns: list[Fn], scope: Scope) -> Fn:
     """impl(args…), specialised for the shapes rules use most: one or two arguments, each a bound
     name (`present(x)`), a field of one (`level(row.code)`, `level(code)` in a filter) or a
     literal (`coalesce(x, 0)`). Each specialisation reads its argument inline: a call less."""
