@@ -60,7 +60,8 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         copy = Path(tmp)
         archive = subprocess.run(["git", "archive", "HEAD"], cwd=ROOT, capture_output=True, check=True).stdout
-        tarfile.open(fileobj=io.BytesIO(archive)).extractall(copy)
+        with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
+            tar.extractall(copy)
         (copy / "pyproject.toml").unlink()  # mypyc's setuptools build must not read the project's
         (copy / "mypy.ini").write_text("[mypy]\nignore_errors = True\n", encoding="utf-8")
         paths = [copy / "budgetlint" / "dsl" / f"{m}.py" for m in MODULES]
@@ -74,7 +75,8 @@ def main() -> None:
             text=True,
         )
         if build.returncode != 0:
-            sys.exit("mypyc failed (pip install mypy setuptools; a C compiler is needed):\n" + build.stdout[-2000:])
+            hint = "pip install mypy setuptools; a C compiler is needed"
+            sys.exit(f"mypyc failed ({hint}):\n{build.stdout[-2000:]}")
         print(f"interpreted: {_instructions(ROOT)}")
         print(f"mypyc:       {_instructions(copy)}")
 
