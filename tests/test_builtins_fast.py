@@ -391,6 +391,9 @@ def test_errors_through_the_language(expr, message):
         ("starts_with('20801', '208')", True),
         ("ends_with('20801', null)", None),
         ("years('2023年和2024年，12023')", [D(2023), D(2024)]),
+        # what is written like a year but is not one: amounts, document numbers, a bare number
+        ("years('1960.00 万元、2000万元、〔2015〕79 号、2019人、0.2023年')", []),
+        ("years('2024-02-05 批复，2023 年度决算，2022/12/31')", [D(2024), D(2023), D(2022)]),
     ],
 )
 def test_values_through_the_language(expr, expected):

@@ -29,12 +29,6 @@ KNOWN_FALSE_ALARMS: dict[tuple[str, str, str], str] = {
         "same double count of the vehicle subtotal and its parts: −1.00 − 0.70 + 1.20 = −0.50 is "
         "right, the rule adds +2.00 − 0.80 again (+0.70)"
     ),
-    ("META-01T", "/narrative/expenditure/text", "warning"): (
-        "years() reads the amount 1960.00 万元 (城市建设支出) as the year 1960"
-    ),
-    ("META-01T", "/narrative/fiscal_appropriation/text", "warning"): "the amount 1960.00 万元 read as a year",
-    ("META-01T", "/narrative/government_fund/text", "warning"): "the amount 1960.00 万元 read as a year",
-    ("META-01T", "/narrative/performance/text", "warning"): "the amount 1960.00 万元 read as a year",
     ("NT-07", "/narrative/operating_expenses/amount", "warning"): (
         "机关运行经费 covers administrative (and 参公) units only; the department's 公用经费 also "
         "holds its two 全额拨款事业 units', so 68.56 < 109.72 is right (the glossary says so)"

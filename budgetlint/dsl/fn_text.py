@@ -52,7 +52,10 @@ def _unit(s):
     return s[m.end() :].strip() or None if m else None
 
 
-_YEAR = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)")  # compiled once: re.findall() looks it up per call
+# A year as these texts write one: 19xx/20xx before 年 (2023年, 2023 年度) or starting a date
+# (2023-01-01). An amount (1960.00 万元, 2000万元) or a document number (赣府厅发〔2015〕79号) is not
+# a year, though its digits look like one. Compiled once: re.findall() would look it up per call.
+_YEAR = re.compile(r"(?<![\d.])(?:19|20)\d\d(?=\s*年|[-/]\d)")
 
 
 def _years(s):
@@ -157,8 +160,8 @@ TEXT_BUILTINS: dict[str, Builtin] = {
     "number": Builtin(_number_in, 1, 1, "the first number in a text (≥240人 → 240)"),
     "comparator": Builtin(_comparator, 1, 1, "the leading ≥ ≤ = > < of a text"),
     "unit": Builtin(_unit, 1, 1, "the text after the first number (≥240人 → 人)"),
-    "year": Builtin(_year, 1, 1, "the first year (19xx/20xx) in a text"),
-    "years": Builtin(_years, 1, 1, "every year (19xx/20xx) in a text"),
+    "year": Builtin(_year, 1, 1, "the first year in a text (19xx/20xx before 年, or a date's)"),
+    "years": Builtin(_years, 1, 1, "every year in a text (19xx/20xx before 年, or a date's)"),
     "repeated": Builtin(_repeated, 1, 2, "a run of ≥ n characters printed twice in a row (企业职工企业职工)"),
     "abbreviates": Builtin(
         _abbreviates, 2, 2, "a short name keeps the full name's characters in order", logical=True
