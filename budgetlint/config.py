@@ -207,9 +207,12 @@ def _decimal(value, where: str) -> Decimal:
 
 
 def _profile(value, where: str) -> str:
-    from budgetlint.profiles import PROFILES
+    from budgetlint.profiles import PROFILES, is_known
 
-    return _choice(value, tuple(PROFILES), where)
+    if isinstance(value, str) and is_known(value):
+        return value
+    known = ", ".join(PROFILES)
+    raise ConfigError(where, f"{value!r} is not one of {known}, nor a year of one of them (jiangxi-2024)")
 
 
 # --- selection by id, prefix or tag --------------------------------------------------------------

@@ -16,16 +16,38 @@ PROFILES: dict[str, str | None] = {
 def chain(profile: str) -> tuple[str, ...]:
     """The profile and its ancestors: jiangxi-2023 → (jiangxi-2023, jiangxi, national).
 
-    A profile budgetlint does not know (a province an auditor's own rules define) still gets
-    the national minimum: jiangsu-2024 → (jiangsu-2024, national)."""
+    A year profile budgetlint does not know builds on the latest known one of its region up to
+    that year, as a template's requirements stay until changed: jiangxi-2024 → (jiangxi-2024,
+    jiangxi-2023, jiangxi, national), jiangxi-2022 → (jiangxi-2022, jiangxi, national). A region
+    budgetlint does not know (one an auditor's own rules define) still gets the national minimum:
+    jiangsu-2024 → (jiangsu-2024, national)."""
     out: list[str] = []
-    current: str | None = profile if profile in PROFILES else DEFAULT_PROFILE
+    current: str | None = profile
     if profile not in PROFILES:
         out.append(profile)
+        current = _nearest_known(profile)
     while current is not None and current not in out:
         out.append(current)
         current = PROFILES.get(current)
     return tuple(out)
+
+
+def is_known(profile: str) -> bool:
+    """A profile budgetlint knows, or a year of a region it knows (jiangxi-2024)."""
+    region, _, year = profile.rpartition("-")
+    return profile in PROFILES or (region in PROFILES and len(year) == 4 and year.isdigit())
+
+
+def _nearest_known(profile: str) -> str:
+    region, _, year = profile.rpartition("-")
+    if region and year.isdigit():
+        earlier = [p for p in PROFILES if p.startswith(region + "-") and p[len(region) + 1 :].isdigit()]
+        earlier = [p for p in earlier if int(p[len(region) + 1 :]) <= int(year)]
+        if earlier:
+            return max(earlier, key=lambda p: int(p[len(region) + 1 :]))
+        if region in PROFILES:
+            return region
+    return DEFAULT_PROFILE
 
 
 def applies(rule_profiles: tuple[str, ...], profile: str) -> bool:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from budgetlint.profiles import applies, chain
+from budgetlint.profiles import applies, chain, is_known
 
 
 def test_chain_includes_ancestors():
@@ -14,6 +14,21 @@ def test_unknown_profile_still_gets_the_national_minimum():
     assert chain("jiangsu-2024") == ("jiangsu-2024", "national")
     assert applies(("national",), "jiangsu-2024")
     assert not applies(("jiangxi",), "jiangsu-2024")
+
+
+def test_a_later_year_builds_on_the_latest_known_year_of_its_region():
+    # the Jiangxi template's additions of 2023 (COMP-04 …) hold in 2024 too, and not in 2022
+    assert chain("jiangxi-2024") == ("jiangxi-2024", "jiangxi-2023", "jiangxi", "national")
+    assert applies(("jiangxi-2023",), "jiangxi-2024")
+    assert chain("jiangxi-2022") == ("jiangxi-2022", "jiangxi", "national")
+    assert not applies(("jiangxi-2023",), "jiangxi-2022")
+    assert chain("jiangsu-2024") == ("jiangsu-2024", "national")
+    assert chain("jiangxi-draft") == ("jiangxi-draft", "national")  # not a year: nothing to build on
+
+
+def test_known_profiles_and_their_years():
+    assert is_known("jiangxi-2023") and is_known("jiangxi-2024") and is_known("national")
+    assert not is_known("jiangsu-2024") and not is_known("jiangxi-24") and not is_known("mars")
 
 
 def test_rules_without_profiles_apply_everywhere():
