@@ -35,10 +35,6 @@ KNOWN_FALSE_ALARMS: dict[tuple[str, str, str], str] = {
     ("META-01T", "/narrative/fiscal_appropriation/text", "warning"): "the amount 1960.00 万元 read as a year",
     ("META-01T", "/narrative/government_fund/text", "warning"): "the amount 1960.00 万元 read as a year",
     ("META-01T", "/narrative/performance/text", "warning"): "the amount 1960.00 万元 read as a year",
-    ("NT-07", "/narrative/operating_expenses/amount", "warning"): (
-        "机关运行经费 covers administrative (and 参公) units only; the department's 公用经费 also "
-        "holds its two 全额拨款事业 units', so 68.56 < 109.72 is right (the glossary says so)"
-    ),
     ("PERF-12", "/performance_goals/2/implementer", "warning"): (
         "a department's project is implemented by one of its budget units (云岭县建设工程质量安全监督站), "
         "not only by the department itself"
