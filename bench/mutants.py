@@ -204,4 +204,8 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    try:
+        main()
+    except BrokenPipeError:  # `python bench/mutants.py | head`: the reader has what it wanted
+        sys.stderr.close()
+        sys.exit(0)
