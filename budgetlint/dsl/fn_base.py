@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from decimal import Decimal
 from typing import NamedTuple
 
 from budgetlint.dsl.values import RuleTypeError, format_value, kind, number
@@ -16,6 +17,14 @@ class Builtin(NamedTuple):  # not a frozen dataclass, which costs ~1 ms to creat
     logical: bool = False  # gives only true, false or null: a condition needs no truth check
     # impl(memo, *args): also given the per-document memo, to index a table once per document
     per_document: bool = False
+
+
+_SMALL_WHOLE = tuple(Decimal(n) for n in range(64))
+
+
+def whole(n: int) -> Decimal:
+    """A count as a number of the language, without building Decimal(int) for the small ones."""
+    return _SMALL_WHOLE[n] if n < 64 else Decimal(n)
 
 
 _TUPLE_OR_SET = (tuple, frozenset)  # hoisted: `tuple | frozenset` would build a union per call
