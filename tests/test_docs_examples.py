@@ -48,7 +48,7 @@ def test_every_builtin_has_an_example():
 
 
 def test_every_statement_has_an_example():
-    from budgetlint.dsl.parser import STATEMENT_KEYWORDS
+    from budgetlint.dsl.syntax_errors import STATEMENT_KEYWORDS
 
     examples = "\n".join(RULE_BLOCKS)
     assert [k for k in STATEMENT_KEYWORDS if not re.search(rf"^\s*{k}\b", examples, re.M)] == []
