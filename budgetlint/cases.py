@@ -28,6 +28,9 @@ class Case:
     patch: tuple[dict, ...]
     expect: tuple[tuple[str, str], ...] | None  # exact findings of the rules under test
     expect_new: tuple[tuple[str, str], ...] | None = None  # findings added by the patch
+    # (rule, pointer, text): the message of that expected finding must contain the text, so a
+    # case can pin the arithmetic or quotation a message gives, not only where it points
+    messages: tuple[tuple[str, str, str], ...] = ()
 
     @property
     def id(self) -> str:
@@ -69,6 +72,17 @@ def _pairs(raw, where: str) -> tuple[tuple[str, str], ...] | None:
     return tuple(sorted(out))
 
 
+def _messages(item: dict, where: str) -> tuple[tuple[str, str, str], ...]:
+    """The `message:` texts of a case's expected findings (in expect or expect_new)."""
+    out = []
+    for raw in (item.get("expect") or []) + (item.get("expect_new") or []):
+        if isinstance(raw, dict) and "message" in raw:
+            if not isinstance(raw["message"], str) or not raw["message"]:
+                raise CaseError(f"{where}: 'message' is a text the finding's message must contain")
+            out.append((str(raw["rule"]), str(raw.get("pointer", "")), raw["message"]))
+    return tuple(out)
+
+
 def load_cases(path: Path) -> list[Case]:
     try:
         doc = load_path(path)
@@ -99,6 +113,7 @@ def load_cases(path: Path) -> list[Case]:
                 tuple(item.get("patch") or ()),
                 _pairs(item.get("expect"), where),
                 _pairs(item.get("expect_new"), where),
+                _messages(item, where),
             )
         )
     return cases
@@ -174,11 +189,24 @@ def _document(case: Case) -> Document:
         raise CaseError(err.render()) from None
 
 
-def _findings_for(case: Case, data, rulebook: Rulebook) -> list[tuple[str, str]]:
+def _findings_for(case: Case, data, rulebook: Rulebook) -> list[Finding]:
     """The findings of the rules under test (their rule-errors included); no other rule runs."""
     doc = Document.in_memory(str(case.sample or "<inline>"), data)
-    found: list[Finding] = rule_findings(doc, rulebook.only(case.rules))
-    return sorted((f.rule, f.pointer) for f in found)
+    return rule_findings(doc, rulebook.only(case.rules))
+
+
+def _located(findings: list[Finding]) -> list[tuple[str, str]]:
+    return sorted((f.rule, f.pointer) for f in findings)
+
+
+def _wrong_message(case: Case, findings: list[Finding]) -> str:
+    """Why an expected message is not there ("" when every one is)."""
+    for rule, pointer, text in case.messages:
+        said = [f.message for f in findings if f.rule == rule and f.pointer == pointer]
+        if not any(text in m for m in said):
+            got = f"; it says: {said[0]}" if said else ""
+            return f"the message of {rule} at {pointer or '(document)'} does not contain {text!r}{got}"
+    return ""
 
 
 def run_case(case: Case, rulebook: Rulebook) -> CaseResult:
@@ -190,15 +218,19 @@ def run_case(case: Case, rulebook: Rulebook) -> CaseResult:
         patched = apply_patch(base.data, case.patch)
     except CaseError as err:
         return CaseResult(case, False, problem=str(err))
-    got = _findings_for(case, patched, rulebook)
+    findings = _findings_for(case, patched, rulebook)
+    got = _located(findings)
     if case.expect is not None and tuple(got) != case.expect:
         return CaseResult(case, False, got, "findings differ from 'expect'")
     if case.expect_new is not None:
-        before = _findings_for(case, base.data, rulebook)
+        before = _located(_findings_for(case, base.data, rulebook))
         added = list(got)
         for f in before:
             if f in added:
                 added.remove(f)
         if tuple(sorted(added)) != case.expect_new:
             return CaseResult(case, False, sorted(added), "new findings differ from 'expect_new'")
+    wrong = _wrong_message(case, findings)
+    if wrong:
+        return CaseResult(case, False, got, wrong)
     return CaseResult(case, True, got)

@@ -29,3 +29,30 @@ def test_a_wrong_expectation_fails(rulebook):
     case = next(c for c in CASES if c.expect)
     wrong = type(case)(**{**case.__dict__, "expect": ()})
     assert not run_case(wrong, rulebook).passed
+
+
+def _case_file(tmp_path, expect_line: str):
+    seed = (rules_dir().parent / "samples" / "xunwu-2023-social-insurance.json").resolve()
+    path = tmp_path / "m.cases.yaml"
+    path.write_text(
+        f"- name: the seed's 三公 rate\n  rule: YOY-01\n  sample: {seed}\n  expect:\n    - {expect_line}\n",
+        encoding="utf-8",
+    )
+    return load_cases(path)[0]
+
+
+def test_an_expected_message_text_is_checked(tmp_path, rulebook):
+    pointer = "/narrative/three_public/total/change/pct"
+    right = _case_file(tmp_path, f'{{rule: YOY-01, pointer: {pointer}, message: "1.6 ÷ 3.6 = 44.4444%"}}')
+    assert run_case(right, rulebook).passed
+    wrong = _case_file(tmp_path, f'{{rule: YOY-01, pointer: {pointer}, message: "1.6 ÷ 3.6 = 45%"}}')
+    result = run_case(wrong, rulebook)
+    assert not result.passed
+    assert "does not contain '1.6 ÷ 3.6 = 45%'" in result.problem and "44.4444%" in result.problem
+
+
+def test_a_message_that_is_not_text_is_refused(tmp_path):
+    from budgetlint.cases import CaseError
+
+    with pytest.raises(CaseError, match="'message' is a text"):
+        _case_file(tmp_path, "{rule: YOY-01, pointer: /x, message: 45}")
