@@ -47,6 +47,7 @@ class CaseResult:
     passed: bool
     got: list[tuple[str, str]] = field(default_factory=list)
     problem: str = ""
+    findings: list[Finding] = field(default_factory=list)  # of the patched document, with messages
 
 
 def case_files(paths) -> list[Path]:
@@ -232,5 +233,5 @@ def run_case(case: Case, rulebook: Rulebook) -> CaseResult:
             return CaseResult(case, False, sorted(added), "new findings differ from 'expect_new'")
     wrong = _wrong_message(case, findings)
     if wrong:
-        return CaseResult(case, False, got, wrong)
-    return CaseResult(case, True, got)
+        return CaseResult(case, False, got, wrong, findings)
+    return CaseResult(case, True, got, findings=findings)

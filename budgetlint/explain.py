@@ -16,9 +16,10 @@ def _describe_case(case, result) -> list[str]:
     for op in case.patch:
         value = f" → {json.dumps(op['value'], ensure_ascii=False, default=str)}" if "value" in op else ""
         lines.append(f"  change: {op['op']} {op['path']}{value}")
-    if result.got:
-        lines.extend(f"  finding: {rule} at {pointer or '/'}" for rule, pointer in result.got)
-    else:
+    for f in sorted(result.findings, key=lambda f: (f.rule, f.pointer)):
+        lines.append(f"  finding: {f.rule} at {f.pointer or '/'}")
+        lines.append(f"    {f.message}")  # what the user would read
+    if not result.findings:
         lines.append("  finding: none")
     return lines
 

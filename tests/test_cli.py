@@ -152,6 +152,8 @@ def test_explain_shows_doc_and_examples():
     out = proc.stdout
     assert "Failing example:" in out and "Passing example:" in out
     assert "finding: SG-04 at /narrative/three_public/items/1/change/reason" in out
+    # and the message the user would read, under it
+    assert "    「公务接待费」较上年下降45%，未说明原因" in out.splitlines()
 
 
 def test_explain_unknown_rule_suggests():
