@@ -6,6 +6,7 @@ import pytest
 
 from budgetlint.cases import case_files, load_cases, run_case
 from budgetlint.resources import rules_dir
+from tests.conftest import ROOT
 
 CASES = [case for path in case_files([rules_dir()]) for case in load_cases(path)]
 
@@ -32,7 +33,7 @@ def test_a_wrong_expectation_fails(rulebook):
 
 
 def _case_file(tmp_path, expect_line: str):
-    seed = (rules_dir().parent / "samples" / "xunwu-2023-social-insurance.json").resolve()
+    seed = ROOT / "samples" / "xunwu-2023-social-insurance.json"
     path = tmp_path / "m.cases.yaml"
     path.write_text(
         f"- name: the seed's 三公 rate\n  rule: YOY-01\n  sample: {seed}\n  expect:\n    - {expect_line}\n",

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
 from functools import partial
 from operator import itemgetter
 
@@ -31,8 +30,6 @@ from budgetlint.dsl.values import (
     kind,
 )
 from budgetlint.hints import did_you_mean
-
-_ZERO = Decimal(0)
 
 
 class ExprCompiler(OperatorCompiler):
