@@ -12,6 +12,7 @@ from budgetlint.loader import Document
 from budgetlint.profiles import DEFAULT_PROFILE, applies
 from budgetlint.rulebook import Rulebook
 from budgetlint.schema import validate
+from budgetlint.units import in_wan
 
 
 class Settings(NamedTuple):
@@ -49,7 +50,8 @@ def rule_findings(
 ):
     if not isinstance(doc.data, dict):
         return []
-    pointers = Pointers(doc.data)
+    data = in_wan(doc.data)  # rules read every amount in 万元, whatever unit it was printed in
+    pointers = Pointers(data)
     profile = settings.profile_of(doc.data)
     values = settings.for_rules()
     out = []
@@ -58,7 +60,7 @@ def rule_findings(
         if not applies(info.profiles, profile):
             continue
         try:
-            hits = list(rule.evaluate(doc.data, pointers, values))
+            hits = list(rule.evaluate(data, pointers, values))
         except RuntimeRuleError as err:
             if report_rule_errors:
                 out.append(

@@ -52,7 +52,9 @@ class Rulebook(NamedTuple):  # not a frozen dataclass, which costs ~1 ms to crea
         del compiler.errors[errors_before:]  # the rulebook's own compiler: leave it as it was
         if new:
             raise RulebookError([str(e) for e in _unique(new)])
-        return compiled.fn({"$": data, "$settings": {}, "$memo": {}})
+        from budgetlint.units import in_wan
+
+        return compiled.fn({"$": in_wan(data), "$settings": {}, "$memo": {}})
 
 
 def rule_files(paths: Iterable[Path]) -> list[Path]:

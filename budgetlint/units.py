@@ -1,0 +1,97 @@
+"""Amounts in the unit they were printed in, read by the rules in one unit: 万元.
+
+A table prints its figures in its own `amount_unit` (Shanghai's tables in 元, its “三公” table and
+every narrative in 万元) and a project form in its `funds.unit`. Before the rules run, every table
+and form figure is converted to 万元 exactly — `Decimal.scaleb`, so 1 元 is 0.0001 万元 with no
+rounding — and keeps its printed precision in its exponent: 371514655.00 元 becomes 37151.465500
+万元, whose last digit says the figure was printed to the 分. A figure transcribed with fewer
+decimals than its table prints (`0` in a table printing `0.00`) is read at the table's precision,
+so that the rules' tolerances (`ulp`, `printed_tolerance`) follow what was printed, not how it was
+typed. Narrative figures are left as printed, in the document's unit.
+
+Only the document in memory changes; the file is never written.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+# Powers of ten from a printed unit to 万元.
+TO_WAN = {"万元": 0, "元": -4, "千元": -1, "百万元": 2, "亿元": 4}
+# Numbers inside a table or form that are not money: printed column numbers, years, counts.
+NOT_MONEY = frozenset({"number", "year", "count", "decimals", "page"})
+DEFAULT_DECIMALS = 2
+
+
+def unit_shift(unit) -> int | None:
+    """The power of ten from `unit` to 万元; None for a unit budgetlint does not know."""
+    if unit is None:
+        return 0
+    if not isinstance(unit, str):
+        return None
+    return TO_WAN.get(unit.replace(" ", "").removeprefix("单位：").removeprefix("单位:"))
+
+
+def in_wan(data):
+    """The document as the rules read it: every table and project-form figure in 万元.
+
+    A copy of the parts that hold figures (tables, project funds); the rest is shared, and the
+    loaded document is never changed, so reading it twice gives the same figures."""
+    if not isinstance(data, dict):
+        return data
+    out = dict(data)
+    tables = data.get("tables")
+    if isinstance(tables, dict):
+        out["tables"] = {
+            name: [_table(t, _unit(t)) for t in table]
+            if isinstance(table, list)
+            else _table(table, _unit(table))
+            for name, table in tables.items()
+        }
+    for key in ("performance_goals", "department_goal"):
+        value = data.get(key)
+        if isinstance(value, list):
+            out[key] = [_with_funds(goal) for goal in value]
+        elif isinstance(value, dict):
+            out[key] = _with_funds(value)
+    return out
+
+
+def _unit(table):
+    return table.get("amount_unit") if isinstance(table, dict) else None
+
+
+def _with_funds(goal):
+    if not isinstance(goal, dict) or not isinstance(goal.get("funds"), dict):
+        return goal
+    return {**goal, "funds": _table(goal["funds"], goal["funds"].get("unit"))}
+
+
+def _table(table, unit):
+    shift = unit_shift(unit)
+    if not isinstance(table, dict) or shift is None:
+        return table  # an unknown unit: left as printed (the schema names the units it accepts)
+    decimals = table.get("decimals", DEFAULT_DECIMALS)
+    if not isinstance(decimals, int | Decimal) or isinstance(decimals, bool) or not 0 <= decimals <= 6:
+        decimals = DEFAULT_DECIMALS
+    return _scaled(table, shift, Decimal(1).scaleb(-int(decimals)))
+
+
+def _scaled(value, shift: int, quantum: Decimal, key=None):
+    if type(value) is Decimal:
+        if key in NOT_MONEY or not value.is_finite():
+            return value
+        try:
+            if value.as_tuple().exponent > quantum.as_tuple().exponent:
+                value = value.quantize(quantum)  # 0 → 0.00: the table's printed precision
+            return value.scaleb(shift) if shift else value
+        except ArithmeticError:  # more digits than a Decimal context holds: left as printed
+            return value
+    if isinstance(value, dict):
+        return {
+            k: v if k in ("columns", "key_columns") else _scaled(v, shift, quantum, k)
+            for k, v in value.items()
+        }
+    if isinstance(value, list):
+        return [_scaled(v, shift, quantum, key) for v in value]
+    return value
