@@ -21,6 +21,7 @@ TO_WAN = {"万元": 0, "元": -4, "千元": -1, "百万元": 2, "亿元": 4}
 # Numbers inside a table or form that are not money: printed column numbers, years, counts.
 NOT_MONEY = frozenset({"number", "year", "count", "decimals", "page"})
 DEFAULT_DECIMALS = 2
+HEADERS = ("columns", "key_columns")  # a table's column declarations, not its figures
 
 
 def unit_shift(unit) -> int | None:
@@ -57,8 +58,11 @@ def in_wan(data):
     return out
 
 
-def _unit(table):
-    return table.get("amount_unit") if isinstance(table, dict) else None
+def _tables(table):
+    """One table, or the list of tables printed outside the template (`other`)."""
+    if isinstance(table, list):
+        return [_tables(t) for t in table]
+    return _table(table, table.get("amount_unit")) if isinstance(table, dict) else table
 
 
 def _with_funds(goal):

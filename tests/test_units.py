@@ -6,8 +6,9 @@ from budgetlint.units import in_wan, unit_shift
 
 
 def _doc(unit, **cells):
-    return {"tables": {"revenue": {"amount_unit": unit, "columns": [{"key": "total", "number": Decimal(1)}],
-                                   "rows": [{"code": "201", "total": v} for v in cells.values()]}}}  # fmt: skip
+    columns = [{"key": "total", "number": Decimal(1)}]
+    rows = [{"code": "201", "total": v} for v in cells.values()]
+    return {"tables": {"revenue": {"amount_unit": unit, "columns": columns, "rows": rows}}}
 
 
 def test_yuan_figures_become_wan_exactly_with_their_printed_precision():
