@@ -43,12 +43,7 @@ def in_wan(data):
     out = dict(data)
     tables = data.get("tables")
     if isinstance(tables, dict):
-        out["tables"] = {
-            name: [_table(t, _unit(t)) for t in table]
-            if isinstance(table, list)
-            else _table(table, _unit(table))
-            for name, table in tables.items()
-        }
+        out["tables"] = {name: _tables(table) for name, table in tables.items()}
     for key in ("performance_goals", "department_goal"):
         value = data.get(key)
         if isinstance(value, list):
