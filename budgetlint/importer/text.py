@@ -102,8 +102,12 @@ class _Reader:
             self._row(table, page, number, tokens)
         elif not table.rows:
             table.header.append(list(tokens))
-        elif self.page_header is not None and not self.pending and table.pages[-1] != page.number:
-            self.page_header.append(list(tokens))
+        elif (
+            self.page_header is not None
+            and len(self.page_header) < len(table.header)
+            and tokens == table.header[len(self.page_header)]
+        ):
+            self.page_header.append(list(tokens))  # the header, repeated on a continuation page
         elif self.open_name is not None:
             row, at = self.open_name
             row.cells[at] += text
@@ -113,8 +117,7 @@ class _Reader:
 
     def _row(self, table: Table, page: Page, number: int, tokens: list[str]) -> None:
         if self.page_header:
-            same = self.page_header == table.header[: len(self.page_header)]
-            table.notes.append(f"page {page.number}: header {'repeated' if same else 'differs'}, dropped")
+            table.notes.append(f"page {page.number}: header repeated, dropped")
         self.page_header = None
         at = _missing_name(tokens)
         if at is not None and self.pending:
