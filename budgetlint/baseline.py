@@ -7,6 +7,7 @@ import json
 from collections import Counter
 from pathlib import Path
 
+from budgetlint.atomic import write_text
 from budgetlint.findings import Finding, unescape_pointer_token
 from budgetlint.loader import InputError
 
@@ -117,7 +118,7 @@ class BaselineWriter:
         payload = {"format": FORMAT, "version": VERSION, "findings": findings}
         text = json.dumps(payload, ensure_ascii=False, indent=1) + "\n"
         try:
-            self.path.write_text(text, encoding="utf-8")
+            write_text(self.path, text)
         except OSError as err:
-            raise InputError(str(self.path), f"cannot write the baseline: {err.strerror}") from None
+            raise InputError(str(self.path), f"cannot write the baseline: {err.strerror or err}") from None
         return sum(self.entries.values())

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import stat
 import sys
 from pathlib import Path
 
@@ -18,6 +19,7 @@ from budgetlint.cli import (
     load_rulebook_or_exit,
 )
 from budgetlint.report import FORMATS
+from budgetlint.report.printable import printable
 
 
 def _split(values) -> tuple[str, ...] | None:
@@ -72,6 +74,53 @@ class Post:
         if self.waivers is None:
             return []
         return [Item(f) for f in map(self.adjust, self.waivers.problems()) if f is not None]
+
+
+def _identity(path) -> tuple:
+    """What makes two paths the same file: device and inode when it exists, else the resolved path."""
+    try:
+        st = os.stat(path)
+    except (OSError, ValueError):
+        return ("path", os.path.normcase(os.path.realpath(path)))
+    return ("file", st.st_dev, st.st_ino)
+
+
+def _is_special(path) -> bool:
+    """An existing file that is not a regular file (/dev/null, a FIFO): writing it destroys nothing."""
+    try:
+        return not stat.S_ISREG(os.stat(path).st_mode)
+    except (OSError, ValueError):
+        return False
+
+
+def _rule_files(rule_paths) -> list[Path]:
+    """The rule files a run reads, found as the rulebook finds them."""
+    files = []
+    for p in map(Path, rule_paths):
+        files.extend(sorted(p.rglob("*.rules")) if p.is_dir() else [p])
+    return files
+
+
+def check_outputs(outputs: list[tuple[str, str]], inputs: list[tuple[str, object]]) -> None:
+    """Before anything is written, refuse an output file whose folder does not exist, that is another
+    output, or that is an input. outputs: (option, path); inputs: (what it is, path)."""
+    keys: dict[tuple, str] = {}
+    for option, path in outputs:
+        if _is_special(path):
+            continue
+        folder = Path(path).parent
+        if not folder.is_dir():
+            fail(printable(f"budgetlint: {option} {path}: no such folder: {folder}"))
+        key = _identity(path)
+        if key in keys:
+            fail(printable(f"budgetlint: {option} {path} is the same file as {keys[key]}; use another file"))
+        keys[key] = f"{option} {path}"
+    if not keys:
+        return
+    for what, path in inputs:
+        option = keys.get(_identity(path))
+        if option is not None:
+            fail(printable(f"budgetlint: {option} would overwrite {what} {path}; use another file"))
 
 
 @cli.command()
@@ -172,7 +221,7 @@ def check(files, fmt, output, rule_dirs, no_builtin_rules, config_file, no_confi
             if not path.exists():
                 raise ConfigError(config.where("rules"), f"no such rule file or folder: {path}")
     except ConfigError as err:
-        fail(f"budgetlint: {err}")
+        fail(printable(f"budgetlint: {err}"))
     rule_paths = tuple(str(p) for p in (*config.rules, *rule_dirs))
     builtin = config.builtin_rules and not no_builtin_rules
     full = load_rulebook_or_exit(rule_paths, builtin=builtin)
@@ -180,7 +229,7 @@ def check(files, fmt, output, rule_dirs, no_builtin_rules, config_file, no_confi
     try:
         check_selectors(config, tags)
     except ConfigError as err:
-        fail(f"budgetlint: {err}")
+        fail(printable(f"budgetlint: {err}"))
     keep = tuple(r.info.id for r in full.rules if rule_selected(config, r.info.id, r.info.tags))
     rulebook = full.only(keep)
 
@@ -200,13 +249,29 @@ def check(files, fmt, output, rule_dirs, no_builtin_rules, config_file, no_confi
 
             writer = BaselineWriter(Path(write_baseline))
     except InputError as err:
-        fail(err.render())
+        fail(printable(err.render()))
     post = Post(config, tags, waivers, baseline, writer)
 
     sources = batch.discover(files, stdin_filename)
+    if output or write_baseline:
+        outputs = [("-o/--output", output), ("--write-baseline", write_baseline)]
+        inputs = [("the document", s.path) for s in sources if s.path is not None]
+        inputs += [("the waivers file", waivers_path), ("the config file", config.path)]
+        inputs += [("the baseline", baseline_file)] + [("the rule file", p) for p in _rule_files(rule_paths)]
+        check_outputs([o for o in outputs if o[1]], [i for i in inputs if i[1]])
     need_prints = bool(baseline or writer) or fmt == "sarif"
     recipe = batch.Recipe(rule_paths, builtin, keep, config.profile, config.tolerance, need_prints)
-    out = open(output, "w", encoding="utf-8", newline="\n") if output else sys.stdout  # noqa: SIM115
+    report = None
+    if output:
+        from budgetlint.atomic import AtomicWriter
+
+        report = AtomicWriter(output)
+        try:
+            out = report.open()
+        except OSError as err:
+            fail(printable(f"budgetlint: cannot write the report to {output}: {err.strerror or err}"))
+    else:
+        out = sys.stdout
     paint = color == "always" or (
         color == "auto" and not output and sys.stdout.isatty() and "NO_COLOR" not in os.environ
     )
@@ -214,28 +279,36 @@ def check(files, fmt, output, rule_dirs, no_builtin_rules, config_file, no_confi
                              fail_on=config.fail_on)  # fmt: skip
     summary = Summary(fail_on=config.fail_on, statistics=statistics)
     bar = batch.Progress(len(sources), enabled=progress)
-    reporter.begin()
-    for result in batch.run(sources, recipe, rulebook, jobs=jobs or os.cpu_count() or 1):
-        bar.step()
-        if result.error:
-            bar.close()
-            click.echo(result.error, err=True)
-            summary.unreadable += 1
-            continue
-        items = post.items(result)
-        summary.files += 1
-        summary.add(items)
-        reporter.file(result.name, items)
-    bar.close()
-    extra = post.waiver_items()
-    if extra:
-        summary.add(extra)
-        reporter.file(waivers.display, extra, document=False)
-    if baseline is not None:
-        summary.baseline_known, summary.baseline_fixed = baseline.matched, baseline.fixed()
-    reporter.end(summary)
-    if output:
-        out.close()
+    try:
+        reporter.begin()
+        for result in batch.run(sources, recipe, rulebook, jobs=jobs or os.cpu_count() or 1):
+            bar.step()
+            if result.error:
+                bar.close()
+                click.echo(printable(result.error), err=True)
+                summary.unreadable += 1
+                continue
+            items = post.items(result)
+            summary.files += 1
+            summary.add(items)
+            reporter.file(result.name, items)
+        bar.close()
+        extra = post.waiver_items()
+        if extra:
+            summary.add(extra)
+            reporter.file(waivers.display, extra, document=False)
+        if baseline is not None:
+            summary.baseline_known, summary.baseline_fixed = baseline.matched, baseline.fixed()
+        reporter.end(summary)
+    except BaseException:  # an interrupted or failed run leaves the old report, not half a new one
+        if report is not None:
+            report.discard()
+        raise
+    if report is not None:
+        try:
+            report.commit()
+        except OSError as err:
+            fail(printable(f"budgetlint: cannot write the report to {output}: {err.strerror or err}"))
     if statistics and fmt != "text":
         from budgetlint.report.text import statistics_lines
 
@@ -244,8 +317,8 @@ def check(files, fmt, output, rule_dirs, no_builtin_rules, config_file, no_confi
         try:
             n = writer.write()
         except InputError as err:
-            fail(err.render())
-        click.echo(f"budgetlint: wrote {n} finding(s) to the baseline {write_baseline}", err=True)
+            fail(printable(err.render()))
+        click.echo(printable(f"budgetlint: wrote {n} finding(s) to the baseline {write_baseline}"), err=True)
     if summary.unreadable:
         sys.exit(EXIT_USAGE)
     failing = any(summary.counts[s] for s in summary.counts if config.fails(s))

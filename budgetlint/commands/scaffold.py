@@ -7,6 +7,7 @@ from pathlib import Path
 
 import click
 
+from budgetlint.atomic import write_text
 from budgetlint.cli import cli, fail
 
 CONFIG = """\
@@ -94,9 +95,9 @@ def write_new(files: dict[Path, str]) -> None:
     for path, text in files.items():
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text(text, encoding="utf-8")
+            write_text(path, text)
         except OSError as err:
-            fail(f"budgetlint: {path}: cannot write: {err.strerror}")
+            fail(f"budgetlint: {path}: cannot write: {err.strerror or err}")
         click.echo(f"created {path}")
 
 

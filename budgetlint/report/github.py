@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 from budgetlint.report import Reporter
+from budgetlint.report.printable import printable
 from budgetlint.report.text import summary_line
 
 COMMANDS = {"error": "error", "warning": "warning", "info": "notice"}
 
 
 def escape_data(text: str) -> str:
-    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    # newlines in GitHub's own encoding (a line break in the annotation, not in the log), every other
+    # control character written out: no ESC, BEL or bidi override reaches the log
+    return printable(text, keep="\r\n").replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
 
 
 def escape_property(text: str) -> str:

@@ -6,6 +6,7 @@ import json
 
 from budgetlint import __version__
 from budgetlint.report import Reporter
+from budgetlint.report.printable import json_printable
 
 FORMAT_VERSION = 1
 
@@ -29,7 +30,7 @@ def finding_object(item) -> dict:
 
 
 def _dump(value, indent: int) -> str:
-    text = json.dumps(value, ensure_ascii=False, indent=2)
+    text = json_printable(json.dumps(value, ensure_ascii=False, indent=2))
     return text.replace("\n", "\n" + " " * indent)
 
 

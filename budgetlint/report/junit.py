@@ -7,11 +7,7 @@ from xml.sax.saxutils import escape, quoteattr
 
 from budgetlint.findings import SEVERITY_RANK, at_or_above
 from budgetlint.report import Reporter
-
-
-def _clean(text: str) -> str:
-    """XML 1.0 forbids most control characters, even escaped."""
-    return "".join(c for c in text if c in "\t\n\r" or ord(c) >= 0x20)
+from budgetlint.report.printable import printable  # also keeps the XML valid: XML 1.0 forbids most controls
 
 
 def _line(item) -> str:
@@ -21,7 +17,7 @@ def _line(item) -> str:
         text += f" ({f.pointer})"
     if item.waived is not None:
         text += f" [waived: {item.waived.reason}]"
-    return text
+    return printable(text)
 
 
 class JunitReporter(Reporter):
@@ -37,15 +33,15 @@ class JunitReporter(Reporter):
             by_rule[item.finding.rule].append(item)
         rule_ids = sorted(by_rule) if not document else sorted({"schema", *self.rules, *by_rule})
         failures = sum(1 for r in rule_ids if any(self.fails(i) for i in by_rule.get(r, ())))
-        attr = quoteattr(_clean(name))
+        attr = quoteattr(printable(name))
         self.out.write(
             f'  <testsuite name={attr} tests="{len(rule_ids)}" failures="{failures}" errors="0">\n'
         )
         for rule in rule_ids:
             found = by_rule.get(rule, [])
             info = self.rules.get(rule)
-            title = f" title={quoteattr(_clean(info.title_en))}" if info else ""
-            head = f"    <testcase classname={attr} name={quoteattr(rule)} file={attr}{title}"
+            title = f" title={quoteattr(printable(info.title_en))}" if info else ""
+            head = f"    <testcase classname={attr} name={quoteattr(printable(rule))} file={attr}{title}"
             failing = [i for i in found if self.fails(i)]
             if not found:
                 self.out.write(head + "/>\n")
@@ -53,13 +49,13 @@ class JunitReporter(Reporter):
             self.out.write(head + ">\n")
             if failing:
                 worst = min((i.finding.severity for i in failing), key=SEVERITY_RANK.__getitem__)
-                message = quoteattr(_clean(f"{len(failing)} finding(s): {failing[0].finding.message}"))
-                body = escape(_clean("\n".join(_line(i) for i in failing)))
+                message = quoteattr(printable(f"{len(failing)} finding(s): {failing[0].finding.message}"))
+                body = escape("\n".join(_line(i) for i in failing))
                 self.out.write(f"      <failure message={message} type={quoteattr(worst)}>{body}</failure>\n")
             rest = [i for i in found if not self.fails(i)]
             if rest:
                 self.out.write(
-                    f"      <system-out>{escape(_clean(chr(10).join(_line(i) for i in rest)))}</system-out>\n"
+                    f"      <system-out>{escape(chr(10).join(_line(i) for i in rest))}</system-out>\n"
                 )
             self.out.write("    </testcase>\n")
         self.out.write("  </testsuite>\n")

@@ -9,6 +9,7 @@ from urllib.parse import quote
 from budgetlint import __version__
 from budgetlint.findings import SEVERITIES, at_or_above
 from budgetlint.report import Reporter
+from budgetlint.report.printable import json_printable
 
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
 LEVELS = {"error": "error", "warning": "warning", "info": "note"}
@@ -22,6 +23,11 @@ SPECIAL = {
     "rule-error": ("规则运行出错", "A rule failed while checking a document", "error"),
     "waiver": ("豁免条目需复核", "A waiver is expired or matches nothing", "warning"),
 }
+
+
+def _dump(value, indent: str) -> str:
+    text = json_printable(json.dumps(value, ensure_ascii=False, indent=2))
+    return text.replace("\n", "\n" + indent)
 
 
 def artifact(path: str) -> dict:
@@ -75,7 +81,7 @@ class SarifReporter(Reporter):
         }
         head = {"$schema": SCHEMA_URI, "version": "2.1.0"}
         text = json.dumps(head, indent=2)[:-2]
-        tool = json.dumps({"driver": driver}, ensure_ascii=False, indent=2).replace("\n", "\n      ")
+        tool = _dump({"driver": driver}, "      ")
         self.out.write(f'{text},\n  "runs": [\n    {{\n      "tool": {tool},\n')
         self.out.write('      "columnKind": "unicodeCodePoints",\n      "results": [')
         self.first = True
@@ -105,7 +111,7 @@ class SarifReporter(Reporter):
 
     def file(self, name, items, document: bool = True) -> None:
         for item in items:
-            text = json.dumps(self.result(item), ensure_ascii=False, indent=2).replace("\n", "\n        ")
+            text = _dump(self.result(item), "        ")
             self.out.write(("\n" if self.first else ",\n") + "        " + text)
             self.first = False
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from budgetlint.findings import SEVERITIES
 from budgetlint.report import Reporter
+from budgetlint.report.printable import printable
 
 _COLORS = {"error": "\x1b[31m", "warning": "\x1b[33m", "info": "\x1b[36m", "waived": "\x1b[2m"}
 _RESET = "\x1b[0m"
@@ -38,13 +39,13 @@ def statistics_lines(summary, rules: dict) -> list[str]:
     for rule, n in sorted(summary.by_rule.items(), key=lambda kv: (-kv[1], kv[0])):
         info = rules.get(rule)
         title = info.title_en if info else ""
-        lines.append(f"{n:>6}  {rule:<12} {title}".rstrip())
+        lines.append(printable(f"{n:>6}  {rule:<12} {title}".rstrip()))
     return lines
 
 
 def waived_note(waiver) -> str:
     by = f"; approved by {waiver.approved_by}" if waiver.approved_by else ""
-    return f" [waived: {waiver.reason}{by}]"
+    return printable(f" [waived: {waiver.reason}{by}]")
 
 
 class TextReporter(Reporter):
@@ -54,7 +55,8 @@ class TextReporter(Reporter):
     def file(self, name, items, document: bool = True) -> None:
         for item in items:
             f = item.finding
-            line = f"{f.file}:{f.line}:{f.column}: {self._paint(f.severity, f.severity)} {f.rule} {f.message}"
+            where = printable(f"{f.file}:{f.line}:{f.column}:")
+            line = f"{where} {self._paint(f.severity, f.severity)} {printable(f'{f.rule} {f.message}')}"
             if item.waived is not None:
                 line += self._paint(waived_note(item.waived), "waived")
             self.out.write(line + "\n")
