@@ -10,6 +10,10 @@ PROFILES: dict[str, str | None] = {
     "national": None,
     "jiangxi": "national",
     "jiangxi-2023": "jiangxi",
+    # Shanghai's 区级单位预算 / 部门预算 template: tables in 元, a 财务收支预算总表 with 人员经费 /
+    # 公用经费 / 项目支出 columns, a “三公”经费和机关运行经费预算表, a 编制说明 stated per line and per 科目.
+    "shanghai": "national",
+    "shanghai-2025": "shanghai",
 }
 
 

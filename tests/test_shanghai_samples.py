@@ -1,0 +1,95 @@
+"""The two Shanghai 单位预算 samples (tables in 元, text in 万元, no unit codes, a 编制说明 stated per
+line): their findings, worked out by hand (samples/*.notes.md), and the model @2 guarantees on them."""
+
+from __future__ import annotations
+
+import copy
+import re
+from decimal import Decimal
+
+import pytest
+
+from budgetlint.engine import check_document
+from budgetlint.loader import Document, load_path
+from tests.conftest import ROOT
+
+SAMPLES = ROOT / "samples"
+
+# (rule, pointer) of every finding; each one is justified in the sample's notes.
+EXPECTED = {
+    "shanghai-putuo-shangwuwei-2025": [
+        ("META-05U", "/publication"),  # no approval or publication date was transcribed
+        # 财政拨款收入 比上年预算执行数 增加 24,558.18; 财政拨款支出 (the same 37,151.47)
+        # 比上年预算 增加 24,491.71
+        ("YOY-08", "/narrative/lines/6/change/base"),
+    ],
+    "shanghai-putuo-zhengfuban-2025": [
+        ("META-05U", "/publication"),
+        ("YOY-08W", "/narrative/lines/8/change/text"),  # 比2024年预算持平
+        ("YOY-08W", "/narrative/lines/9/change/text"),
+    ],
+}
+
+
+def _load(name: str) -> Document:
+    return load_path(SAMPLES / f"{name}.yaml")
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_findings_are_the_ones_worked_out_by_hand(name, rulebook):
+    found = check_document(_load(name), rulebook)
+    assert sorted((f.rule, f.pointer) for f in found) == sorted(EXPECTED[name])
+    assert not [f for f in found if f.severity == "error"]
+
+
+def _in_wan(data):
+    """The same document as if every table had been printed in 万元 (to the 分: six decimals)."""
+    out = copy.deepcopy(data)
+    for table in out["tables"].values():
+        if table.get("amount_unit") != "元":
+            continue
+        table["amount_unit"], table["decimals"] = "万元", Decimal(6)
+
+        def scale(node, key=None):
+            if isinstance(node, dict):
+                return {k: v if k in ("columns", "key_columns") else scale(v, k) for k, v in node.items()}
+            if isinstance(node, list):
+                return [scale(v, key) for v in node]
+            return node.scaleb(-4) if isinstance(node, Decimal) and key != "decimals" else node
+
+        table.update(scale({k: v for k, v in table.items() if k not in ("amount_unit", "decimals")}))
+    return out
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_tables_in_yuan_check_exactly_as_the_same_tables_in_wan(name, rulebook):
+    doc = _load(name)
+    as_yuan = check_document(doc, rulebook)
+    converted = _in_wan(doc.data)
+    assert converted != doc.data
+    as_wan = check_document(Document.in_memory(doc.name, converted), rulebook)
+    assert [(f.rule, f.pointer, f.message) for f in as_yuan] == [
+        (f.rule, f.pointer, f.message) for f in as_wan
+    ]
+
+
+def _numbers(node):
+    if isinstance(node, dict):
+        for value in node.values():
+            yield from _numbers(value)
+    elif isinstance(node, list):
+        for value in node:
+            yield from _numbers(value)
+    elif isinstance(node, Decimal):
+        yield node
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_every_transcribed_figure_is_printed_in_the_source(name):
+    text = (SAMPLES / f"{name}.txt").read_text(encoding="utf-8").replace(",", "")
+    printed = set(re.findall(r"\d+(?:\.\d+)?", text))
+    data = _load(name).data
+    figures = list(_numbers(data["tables"])) + list(_numbers(data["narrative"]))
+    missing = sorted({str(n) for n in figures if str(n) not in printed and n != n.to_integral_value()})
+    assert not missing, f"figures not printed in {name}.txt: {missing[:10]}"
+    assert len(figures) > 200
