@@ -25,6 +25,7 @@ COMMAND_MODULES = {
     "test": "authoring",
     "init": "scaffold",
     "new-rule": "scaffold",
+    "migrate": "migrate",
 }
 
 
