@@ -1,0 +1,225 @@
+"""A layout → an @2 document: the template recognised, the tables and narrative claims placed,
+every figure's place recorded under source.locations, what could not be placed reported.
+
+`import_layout(layout)` returns an `Imported`: the document (plain data, Decimal numbers), the
+import findings, and the counts the report gives (tables found against the expected set, figures
+placed against figures printed in the tables).
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import build
+from . import tables as T
+from .model import Layout
+from .patterns import numbers_in
+from .source import ImportFinding, Trace
+
+FORMAT = "budgetlint/department-budget@2"
+_TITLE = re.compile(r"(\d{4})\s*年.*(?:部门|单位)预算")
+_ENTITY = re.compile(r"^(?:预算单位|单位名称|部门名称)\s*[:：]\s*(\S.*)$")
+
+
+class NotADisclosure(ValueError):
+    """The file has text but no budget table the importer recognises."""
+
+
+@dataclass
+class Imported:
+    document: dict
+    findings: list[ImportFinding]
+    profile: str | None
+    tables_found: list[str] = field(default_factory=list)
+    tables_expected: tuple[str, ...] = ()
+    figures_printed: int = 0  # number tokens printed in the imported tables' body rows
+    figures_placed: int = 0
+    rows_printed: int = 0
+    rows_placed: int = 0
+
+    @property
+    def coverage(self) -> float:
+        return 100.0 if not self.figures_printed else 100.0 * self.figures_placed / self.figures_printed
+
+
+def _title(layout: Layout) -> tuple[str | None, int | None, int | None, int | None]:
+    """(text, year, page, line) of the document title: the first line naming a 部门/单位预算 with a year."""
+    for page in layout.pages[:2]:
+        lines = page.lines[:6]
+        for i, line in enumerate(lines):
+            match = _TITLE.search(line.text)
+            if match:
+                return line.text.strip(), int(match.group(1)), page.number, i + 1
+            # the seed prints the name and the year on two lines: 寻乌县社会保险服务中心 / 2023 年部门预算
+            if i + 1 < len(lines) and re.match(r"^\d{4}\s*年\s*(?:部门|单位)预算", lines[i + 1].text.strip()):
+                text = line.text.strip() + re.sub(r"\s+", "", lines[i + 1].text)
+                return text, int(lines[i + 1].text.strip()[:4]), page.number, i + 1
+    return None, None, None, None
+
+
+def _entity(layout: Layout, tables) -> tuple[str | None, int | None, int | None]:
+    for page in layout.pages[:2]:
+        for i, line in enumerate(page.lines[:8], 1):
+            match = _ENTITY.match(line.text.strip())
+            if match:
+                return match.group(1).strip(), page.number, i
+    names = Counter(t["issuer"]["name"] for t in tables if t.get("issuer") and t["issuer"].get("name"))
+    if names:
+        return names.most_common(1)[0][0], None, None
+    return None, None, None
+
+
+def _year_of_tables(layout: Layout) -> int | None:
+    years = Counter(
+        int(m.group(1)) for t in layout.tables for m in [re.search(r"(\d{4})年", t.title or "")] if m
+    )
+    return years.most_common(1)[0][0] if years else None
+
+
+def import_layout(layout: Layout, name: str | None = None) -> Imported:
+    trace = Trace()
+    kinds: dict[str, object] = {}
+    performance = 0
+    for table in layout.tables:
+        kind = T.kind_of(table)
+        if kind == T.PERFORMANCE:
+            performance += 1
+            continue
+        if kind is None or kind in kinds:
+            why = "a second table of the same kind" if kind else "a table of no known kind"
+            trace.report(
+                "IMPORT-03", table.pages[0], table.title_line, table.title or "", f"{why}: not imported"
+            )
+            continue
+        kinds[kind] = table
+    if not kinds:
+        raise NotADisclosure(
+            f"{name or layout.source}: no budget table found (收支预算总表, 收入总表, 支出总表 …): "
+            "not a budget disclosure, or a scanned document without a text layer"
+        )
+    title, year, title_page, title_line = _title(layout)
+    year = year or _year_of_tables(layout)
+    profile = T.detect_profile(layout.tables, year)
+
+    built: dict[str, dict] = {}
+    for kind in T.KINDS:
+        table = kinds.get(kind)
+        if table is None:
+            continue
+        if table.method == "text":
+            from .textrows import build_text_table
+
+            built[kind] = build_text_table(table, kind, trace, layout)
+        elif kind in ("budget_summary", "fiscal_summary"):
+            built[kind] = build.summary(table, kind, trace, layout)
+        elif kind == "three_public":
+            built[kind] = build.three_public(table, trace, layout)
+        else:
+            built[kind] = build.classified(table, kind, trace, layout)
+
+    entity_name, entity_page, entity_line = _entity(layout, built.values())
+    doc: dict = {"format": FORMAT}
+    if profile:
+        doc["profile"] = profile
+    doc["kind"] = "单位预算" if title and "单位预算" in title else "部门预算"
+    doc["fiscal_year"] = year
+    doc["amount_unit"] = "万元"
+    doc["source"] = {
+        "file": Path(layout.source).name,
+        "note": "Imported by budgetlint import; not checked by hand.",
+    }
+    doc["entity"] = {"name": entity_name or ""}
+    if entity_page:
+        trace.at("/entity/name", entity_page, entity_line, entity_name)
+    doc["title"] = {"text": title or "", "year": year if title else None}
+    if title_page:
+        trace.at("/title", title_page, title_line, title)
+
+    from .narrative import read_narrative
+
+    narrative = read_narrative(layout, trace, year)
+    if narrative:
+        doc["narrative"] = narrative
+    doc["tables"] = built
+    if performance:
+        trace.report(
+            "IMPORT-04",
+            None,
+            None,
+            "项目支出绩效目标表",
+            f"{performance} 项目支出绩效目标表 not imported (performance forms are not read yet)",
+        )
+    expected = T.EXPECTED.get(profile or "", ())
+    for kind in expected:
+        if kind not in built:
+            trace.report("IMPORT-02", None, None, kind, f"the template's {kind} table was not found")
+    doc["source"]["locations"] = dict(sorted(trace.locations.items(), key=lambda kv: _order(kv[0])))
+    printed, rows_printed = _printed(kinds)
+    table_figures = sum(1 for p in trace.locations if p.startswith("/tables/") and _is_figure(doc, p))
+    return Imported(
+        document=doc,
+        findings=trace.findings,
+        profile=profile,
+        tables_found=list(built),
+        tables_expected=expected,
+        figures_printed=printed,
+        figures_placed=table_figures,
+        rows_printed=rows_printed,
+        rows_placed=_rows_placed(built),
+    )
+
+
+def _order(p: str) -> list:
+    return [int(t) if t.isdigit() else t for t in p.split("/")]
+
+
+def _is_figure(doc: dict, p: str) -> bool:
+    from decimal import Decimal
+
+    node = doc
+    for token in p.split("/")[1:]:
+        token = token.replace("~1", "/").replace("~0", "~")
+        if isinstance(node, list):
+            node = node[int(token)]
+        elif isinstance(node, dict) and token in node:
+            node = node[token]
+        else:
+            return False
+    return isinstance(node, Decimal)
+
+
+def _printed(kinds: dict) -> tuple[int, int]:
+    """Figures (amount tokens) printed in the body rows of the recognised tables, and their rows."""
+    from .patterns import AMOUNT
+
+    figures = rows = 0
+    for table in kinds.values():
+        for row in table.rows:
+            rows += 1
+            figures += sum(1 for c in row.cells for t in numbers_in(c) if AMOUNT.match(t))
+    return figures, rows
+
+
+def _rows_placed(built: dict) -> int:
+    n = 0
+    for table in built.values():
+        n += len(table.get("rows", [])) + len(table.get("expenditure", []))
+        n += sum(
+            1
+            for k in (
+                "total",
+                "income_grand_total",
+                "expenditure_grand_total",
+                "income_total",
+                "expenditure_total",
+                "carry_forward",
+                "carryover",
+                "non_fiscal_balance",
+            )
+            if table.get(k)
+        )
+        n += len(table.get("income", {})) if isinstance(table.get("income"), dict) else 0
+    return n
