@@ -1,0 +1,241 @@
+"""The regular expressions of `matches()`: written in Python's syntax, run by RE2 in linear time.
+
+A backtracking engine (Python's `re`) can take exponential time on `(a|a)+$` or polynomial time
+on `a*a*a*a*!`; no static check short of refusing every unbounded repetition keeps it linear.
+RE2 (google-re2) runs any pattern in time linear in the text, and refuses what cannot run so
+(look-around, back-references). A pattern is first compiled by Python's `re` (its syntax
+errors, as authors know them), then written out in RE2's syntax with Python's meaning kept
+where the two differ: `\\d`, `\\w`, `\\s` are Unicode (RE2's are ASCII), `\\uXXXX`, `\\Z`, `$`
+before a final newline, `{,n}`. Constructs RE2 lacks are refused with a message.
+
+A pattern without unbounded repetition (`*`, `+`, `{n,}`) and with few ways to match at a
+place (`减|降|压缩`, `^[千万亿]?元$`: at most PATHS, counted statically) is linear under Python's
+`re` too: from each start, at most PATHS paths of bounded length are tried. Those run on `re`,
+which is ~1 µs a call faster than RE2 through Python (most built-in patterns are such lists);
+every other pattern runs on RE2. Both read the pattern with the same meaning, and the refusals
+(look-around, back-references, `\\b`) apply to both.
+
+RE2 is imported at the first pattern that needs it (~5 ms), and its low-level object is called
+directly: the `re2` module's search() adds ~4 µs of Python per call.
+"""
+
+from __future__ import annotations
+
+import re
+
+MAX_PATTERN = 200
+PATHS = 1000
+
+_D = r"\p{Nd}"
+_W = r"\p{L}\p{N}_"  # Python's \w: str.isalnum() or "_"
+_S = r"\t\n\v\f\r\x{1c}-\x{1f}\x{85}\p{Z}"  # Python's \s: str.isspace()
+_OUTSIDE = {"d": _D, "D": r"\P{Nd}", "w": f"[{_W}]", "W": f"[^{_W}]", "s": f"[{_S}]", "S": f"[^{_S}]"}
+_INSIDE = {"d": _D, "D": r"\P{Nd}", "w": _W, "s": _S}
+_KEPT_ESCAPES = set("afnrtv\\") | {"A"}
+_REFUSED_GROUPS = {
+    "=": "look-ahead (?=…)",
+    "!": "look-ahead (?!…)",
+    "<=": "look-behind (?<=…)",
+    "<!": "look-behind (?<!…)",
+    "P=": "back-references (?P=…)",
+    ">": "atomic groups (?>…)",
+    "(": "conditional groups (?(…)…)",
+}
+
+
+class _Linear:
+    """A compiled pattern with re.Pattern's search() as matches() uses it (None or not)."""
+
+    __slots__ = ("_match", "_unanchored", "pattern")
+
+    def __init__(self, pattern: str, compiled):
+        self.pattern = pattern
+        self._match = compiled.Match
+        self._unanchored = _anchor()
+
+    def search(self, text: str):
+        encoded = text.encode("utf-8", "surrogatepass")
+        return True if self._match(self._unanchored, encoded, 0, len(encoded))[0][0] >= 0 else None
+
+
+def _anchor():
+    from re2 import _re2
+
+    return _re2.RE2.Anchor.UNANCHORED
+
+
+def compile_pattern(pattern: str) -> _Linear:
+    """Compile a `matches()` pattern; ValueError with an author's message if it cannot be used."""
+    if len(pattern) > MAX_PATTERN:
+        raise ValueError(f"regular expression longer than {MAX_PATTERN} characters")
+    try:
+        re.compile(pattern)
+    except re.error as err:
+        raise ValueError(f"invalid regular expression: {err}") from None
+    translated = to_re2(pattern)
+    if _paths(pattern) <= PATHS:
+        return re.compile(pattern)
+    try:
+        from re2 import _re2
+    except ImportError:  # pragma: no cover - a dependency of the package
+        raise ValueError("matches() needs the google-re2 package (pip install google-re2)") from None
+    options = _re2.RE2.Options()
+    options.log_errors = False  # RE2 would print its own copy of the error on standard error
+    compiled = _re2.RE2(translated.encode("utf-8", "surrogatepass"), options)
+    if not compiled.ok():
+        problem = compiled.error()
+        problem = problem.decode("utf-8", "replace") if isinstance(problem, bytes) else str(problem)
+        raise ValueError(f"regular expression not supported by the linear-time engine (RE2): {problem}")
+    return _Linear(pattern, compiled)
+
+
+def to_re2(pattern: str) -> str:
+    """Python's syntax (already known to compile) → RE2's, with Python's meaning kept."""
+    out: list[str] = []
+    i, n = 0, len(pattern)
+    multiline = bool(re.search(r"\(\?[a-zA-Z]*m", pattern))
+    while i < n:
+        c = pattern[i]
+        if c == "\\":
+            text, i = _escape(pattern, i, inside=False)
+            out.append(text)
+        elif c == "[":
+            text, i = _class(pattern, i)
+            out.append(text)
+        elif c == "(" and pattern.startswith("(?", i):
+            text, i = _group(pattern, i)
+            out.append(text)
+        elif c == "$" and not multiline:
+            out.append(r"(?:\n?\z)")  # Python's `$`: at the end, or before a newline that ends it
+            i += 1
+        elif c == "{":
+            m = re.compile(r"\{(\d*),(\d*)\}").match(pattern, i)
+            if m and not m.group(1) and m.group(2):  # {,n}: Python's {0,n}; RE2 reads it as text
+                out.append("{0," + m.group(2) + "}")
+                i = m.end()
+            else:
+                out.append(c)
+                i += 1
+        else:
+            out.append(c)
+            i += 1
+    return "".join(out)
+
+
+def _escape(pattern: str, i: int, inside: bool) -> tuple[str, int]:
+    c = pattern[i + 1]
+    table = _INSIDE if inside else _OUTSIDE
+    if c in table:
+        return table[c], i + 2
+    if c in "WS" and inside:
+        raise ValueError(f"\\{c} inside [ ] is not supported; write a negated class [^…] instead")
+    if c in "bB":
+        raise ValueError(f"\\{c} (word boundary) is not supported: Chinese text has no word boundaries")
+    if c.isdigit() and c != "0":
+        raise ValueError("back-references are not allowed in patterns")
+    if c == "Z":
+        return r"\z", i + 2
+    if c in "uU":
+        size = 4 if c == "u" else 8
+        return "\\x{" + pattern[i + 2 : i + 2 + size] + "}", i + 2 + size
+    if c == "x":
+        return "\\x{" + pattern[i + 2 : i + 4] + "}", i + 4
+    if c == "0":
+        m = re.compile(r"0[0-7]{0,2}").match(pattern, i + 1)
+        return f"\\x{{{int(m.group(0), 8):x}}}", m.end()
+    if c == "N":
+        end = pattern.index("}", i)
+        import unicodedata
+
+        return _literal(unicodedata.lookup(pattern[i + 3 : end])), end + 1
+    if c in _KEPT_ESCAPES or (c.isascii() and not c.isalnum()):
+        return "\\" + c, i + 2
+    return _literal(c), i + 2  # Python reads any other escaped character as itself
+
+
+def _literal(ch: str) -> str:
+    return f"\\x{{{ord(ch):x}}}"
+
+
+def _class(pattern: str, i: int) -> tuple[str, int]:
+    out = ["["]
+    i += 1
+    if pattern.startswith("^", i):
+        out.append("^")
+        i += 1
+    first = True
+    while True:
+        c = pattern[i]
+        if c == "]" and not first:
+            out.append("]")
+            return "".join(out), i + 1
+        if c == "\\":
+            text, i = _escape(pattern, i, inside=True)
+            out.append(text)
+        elif c in "[]":  # literal in Python; RE2 would read [: as a POSIX class
+            out.append("\\" + c)
+            i += 1
+        else:
+            out.append(c)
+            i += 1
+        first = False
+
+
+def _group(pattern: str, i: int) -> tuple[str, int]:
+    rest = pattern[i + 2 :]
+    for prefix, what in _REFUSED_GROUPS.items():
+        if rest.startswith(prefix):
+            raise ValueError(f"{what} is not supported: matches() runs in linear time (RE2)")
+    if rest.startswith("#"):  # a comment: dropped
+        return "", pattern.index(")", i) + 1
+    if rest.startswith("P<"):
+        return "(?P<", i + 4
+    m = re.compile(r"([a-zA-Z]*)(?:-([a-zA-Z]*))?([:)])").match(rest)
+    if m:
+        flags = (m.group(1) or "") + (m.group(2) or "")
+        for flag in flags:
+            if flag not in "imsu":
+                raise ValueError(f"the flag (?{flag}) is not supported in patterns")
+        on, off = m.group(1).replace("u", ""), (m.group(2) or "").replace("u", "")
+        if not on and not off:
+            return ("(?:" if m.group(3) == ":" else ""), i + 2 + m.end()
+        text = "(?" + on + ("-" + off if off else "") + m.group(3)
+        return text, i + 2 + m.end()
+    return "(?", i + 2
+
+
+def _paths(pattern: str) -> float:
+    """How many ways the pattern has to match from one place, at most; inf when unbounded."""
+    try:
+        from re import _parser as parser  # type: ignore[attr-defined]
+    except ImportError:  # pragma: no cover - Python 3.10
+        import sre_parse as parser  # type: ignore[no-redef]
+    try:
+        return _count(parser.parse(pattern), parser)
+    except Exception:  # pragma: no cover - a parser that changed: RE2 runs it
+        return float("inf")
+
+
+def _count(items, parser) -> float:
+    c = parser  # opcodes: re._constants names exposed by the parser module
+    total = 1.0
+    for op, arg in items:
+        name = str(op)
+        if name in ("LITERAL", "NOT_LITERAL", "ANY", "IN", "AT", "CATEGORY"):
+            n = 1.0
+        elif name == "SUBPATTERN":
+            n = _count(arg[-1], c)
+        elif name == "BRANCH":
+            n = sum(_count(b, c) for b in arg[1])
+        elif name in ("MAX_REPEAT", "MIN_REPEAT"):
+            low, high, inner = arg
+            if high == parser.MAXREPEAT or high > PATHS:
+                return float("inf")
+            each = _count(inner, c)
+            n = sum(each**k for k in range(low, high + 1)) if each > 1 else float(high - low + 1)
+        else:  # back-references, look-around, atomic or possessive: not counted
+            return float("inf")
+        total *= n
+        if total > PATHS:
+            return float("inf")
+    return total
