@@ -12,7 +12,7 @@ from typing import NamedTuple
 
 from budgetlint.findings import Finding
 
-DOCUMENT_SUFFIXES = (".json", ".yaml", ".yml")
+DOCUMENT_SUFFIXES = (".json", ".yaml", ".yml", ".pdf")  # a .pdf is imported on the fly (budgetlint.importer)
 # found in folders but not documents: rule test cases, expected findings and the waivers file
 SKIPPED_IN_FOLDERS = (".cases.yaml", ".expected.yaml", "budgetlint-waivers.yaml", "budgetlint-waivers.yml")
 
@@ -79,7 +79,7 @@ def discover(args: Iterable[str], stdin_name: str = "<stdin>", stdin=None) -> li
         elif path.is_dir():
             found = list(_walk(path, arg.rstrip("/") or "/"))
             out.extend(
-                found or [Source(arg, None, problem="no .json, .yaml or .yml document in this folder")]
+                found or [Source(arg, None, problem="no .json, .yaml, .yml or .pdf document in this folder")]
             )
         elif _has_magic(arg) and not path.exists():
             import glob  # only a pattern the shell did not expand needs it
@@ -127,6 +127,8 @@ def check_source(source: Source) -> FileResult:
 
     if source.problem:
         return FileResult(source.name, error=f"{source.name}: error: {source.problem}")
+    if source.path is not None and source.path.lower().endswith((".pdf", ".txt")):
+        return _check_disclosure(source)
     try:
         if source.path is None:
             doc = load_bytes(source.data or b"", source.name, _sniff(source))
@@ -140,6 +142,20 @@ def check_source(source: Source) -> FileResult:
         from budgetlint.baseline import fingerprint
 
         prints = tuple(fingerprint(doc.data, f) for f in findings)
+    return FileResult(source.name, findings, prints)
+
+
+def _check_disclosure(source: Source) -> FileResult:
+    """A published PDF (or its extracted text), imported on the fly; findings point to its pages."""
+    from budgetlint.importer.checking import ImportFailure, check_file
+
+    recipe = _STATE["recipe"]
+    try:
+        findings, prints = check_file(
+            source.path, source.name, _STATE["rulebook"], _STATE["settings"], recipe.fingerprints
+        )
+    except ImportFailure as err:
+        return FileResult(source.name, error=str(err))
     return FileResult(source.name, findings, prints)
 
 

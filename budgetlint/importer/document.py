@@ -140,9 +140,7 @@ def import_layout(layout: Layout, name: str | None = None) -> Imported:
 
     from .narrative import read_narrative
 
-    narrative = read_narrative(layout, trace, year)
-    if narrative:
-        doc["narrative"] = narrative
+    doc.update(read_narrative(layout, trace, year))  # overview, glossary, narrative: those found
     doc["tables"] = built
     if performance:
         trace.report(
@@ -156,6 +154,7 @@ def import_layout(layout: Layout, name: str | None = None) -> Imported:
     for kind in expected:
         if kind not in built:
             trace.report("IMPORT-02", None, None, kind, f"the template's {kind} table was not found")
+    doc = _decimals(doc)  # numbers as the loader reads them: Decimal, never int
     doc["source"]["locations"] = dict(sorted(trace.locations.items(), key=lambda kv: _order(kv[0])))
     printed, rows_printed = _printed(kinds)
     table_figures = sum(1 for p in trace.locations if p.startswith("/tables/") and _is_figure(doc, p))
@@ -170,6 +169,18 @@ def import_layout(layout: Layout, name: str | None = None) -> Imported:
         rows_printed=rows_printed,
         rows_placed=_rows_placed(built),
     )
+
+
+def _decimals(value):
+    from decimal import Decimal
+
+    if isinstance(value, dict):
+        return {k: _decimals(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_decimals(v) for v in value]
+    if isinstance(value, int) and not isinstance(value, bool):
+        return Decimal(value)
+    return value
 
 
 def _order(p: str) -> list:
