@@ -26,6 +26,7 @@ COMMAND_MODULES = {
     "init": "scaffold",
     "new-rule": "scaffold",
     "migrate": "migrate",
+    "import": "importer",
 }
 
 

@@ -34,6 +34,11 @@ def import_path(path: str | Path, name: str | None = None):
     path = Path(path)
     if path.is_dir():
         raise ImportFailure(f"{name}: error: is a directory, not a document")
+    if path.suffix.lower() == ".pdf" and path.is_file():
+        with open(path, "rb") as handle:
+            head = handle.read(1024)
+        if head and b"%PDF-" not in head:
+            raise ImportFailure(f"{name}: error: not a PDF file (no %PDF- header)")
     try:
         layout = read_layout(path)
     except FileNotFoundError:

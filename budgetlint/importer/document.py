@@ -33,10 +33,11 @@ class Imported:
     document: dict
     findings: list[ImportFinding]
     profile: str | None
-    tables_found: list[str] = field(default_factory=list)
+    tables_found: dict[str, list[int]] = field(default_factory=dict)  # kind → its pages
     tables_expected: tuple[str, ...] = ()
     figures_printed: int = 0  # number tokens printed in the imported tables' body rows
     figures_placed: int = 0
+    narrative_figures: int = 0  # narrative figures placed
     rows_printed: int = 0
     rows_placed: int = 0
 
@@ -162,12 +163,15 @@ def import_layout(layout: Layout, name: str | None = None) -> Imported:
         document=doc,
         findings=trace.findings,
         profile=profile,
-        tables_found=list(built),
+        tables_found={kind: kinds[kind].pages for kind in built},
         tables_expected=expected,
         figures_printed=printed,
         figures_placed=table_figures,
+        narrative_figures=sum(
+            1 for p in trace.locations if p.startswith("/narrative/") and _is_figure(doc, p)
+        ),
         rows_printed=rows_printed,
-        rows_placed=_rows_placed(built),
+        rows_placed=rows_printed - sum(1 for f in trace.findings if f.rule == "IMPORT-05"),
     )
 
 
@@ -184,7 +188,7 @@ def _decimals(value):
 
 
 def _order(p: str) -> list:
-    return [int(t) if t.isdigit() else t for t in p.split("/")]
+    return [(0, int(t), "") if t.isdigit() else (1, 0, t) for t in p.split("/")]
 
 
 def _is_figure(doc: dict, p: str) -> bool:
@@ -212,25 +216,3 @@ def _printed(kinds: dict) -> tuple[int, int]:
             rows += 1
             figures += sum(1 for c in row.cells for t in numbers_in(c) if AMOUNT.match(t))
     return figures, rows
-
-
-def _rows_placed(built: dict) -> int:
-    n = 0
-    for table in built.values():
-        n += len(table.get("rows", [])) + len(table.get("expenditure", []))
-        n += sum(
-            1
-            for k in (
-                "total",
-                "income_grand_total",
-                "expenditure_grand_total",
-                "income_total",
-                "expenditure_total",
-                "carry_forward",
-                "carryover",
-                "non_fiscal_balance",
-            )
-            if table.get(k)
-        )
-        n += len(table.get("income", {})) if isinstance(table.get("income"), dict) else 0
-    return n

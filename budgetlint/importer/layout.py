@@ -35,8 +35,8 @@ def _open(path: Path):
     except Exception as exc:  # pdfminer raises many unrelated types for a bad file
         name = type(exc).__name__
         detail = str(exc) or name
-        if "Password" in name or "Encrypt" in detail:
-            raise LayoutError(f"{path}: the PDF is encrypted: {detail}") from exc
+        if "Password" in name or "Password" in detail or "Encrypt" in detail or "encrypt" in detail:
+            raise LayoutError(f"{path}: the PDF is encrypted (password-protected): {detail}") from exc
         raise LayoutError(f"{path}: not a readable PDF: {detail}") from exc
     return pdf
 
@@ -73,7 +73,7 @@ def read_layout(path: str | Path) -> Layout:
     """A PDF by its content (%PDF-), anything else as extracted text."""
     path = Path(path)
     with open(path, "rb") as handle:
-        is_pdf = handle.read(5) == b"%PDF-"
+        is_pdf = b"%PDF-" in handle.read(1024)  # a few bytes may precede the header
     return read_pdf(path) if is_pdf else read_text(path)
 
 
