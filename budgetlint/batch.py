@@ -74,7 +74,13 @@ def discover(args: Iterable[str], stdin_name: str = "<stdin>", stdin=None) -> li
     for arg in args:
         path = Path(arg)
         if arg == "-":
-            data = (stdin or sys.stdin.buffer).read()
+            from budgetlint.loader import InputError, read_capped
+
+            try:
+                data = read_capped(stdin or sys.stdin.buffer, stdin_name)
+            except InputError as err:
+                out.append(Source(stdin_name, None, problem=err.message))
+                continue
             out.append(Source(stdin_name, None, data))
         elif path.is_dir():
             found = list(_walk(path, arg.rstrip("/") or "/"))
@@ -136,6 +142,12 @@ def check_source(source: Source) -> FileResult:
             doc = load_path(source.path, source.name)
     except InputError as err:
         return FileResult(source.name, error=err.render())
+    except (RecursionError, MemoryError):
+        too_big = "the document is too large or too deep to read"
+        return FileResult(source.name, error=f"{source.name}: error: {too_big}")
+    except Exception as err:  # a fault of ours on one document must not stop the batch
+        fault = f"internal error {type(err).__name__}: {err} (please report it)"
+        return FileResult(source.name, error=f"{source.name}: error: {fault}")
     findings = tuple(check_document(doc, _STATE["rulebook"], settings=_STATE["settings"]))
     prints = None
     if _STATE["recipe"].fingerprints:

@@ -203,6 +203,11 @@ def _decimal(value, where: str) -> Decimal:
         raise ConfigError(where, f"{value!r} is not a number") from None
     if not number.is_finite() or number < 0:
         raise ConfigError(where, f"{value} must be a finite number ≥ 0")
+    from budgetlint.loader import number_out_of_range
+
+    problem = number_out_of_range(number)
+    if problem:
+        raise ConfigError(where, f"{str(value)[:24]}: {problem}")
     return number
 
 

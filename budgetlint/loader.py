@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
+import re
+import stat
 from decimal import Decimal
 from pathlib import Path
 
@@ -17,6 +20,14 @@ from budgetlint.jsonpos import (
 )
 
 MAX_BYTES = 64 * 1024 * 1024
+# A document holds at most this many values (numbers, strings, lists, objects …): a budget
+# disclosure has a few thousand; 50 MB of `[0,0,…]` or `[{},{},…]` would take gigabytes.
+MAX_VALUES = 250_000
+# Numbers a budget can hold: at most MAX_DIGITS significant digits, at most 10^MAX_EXPONENT and no
+# finer than 10^-MAX_EXPONENT. 1e999999999 is a valid JSON number whose arithmetic or printing
+# takes gigabytes (Decimal widens its exponent instead of overflowing).
+MAX_DIGITS = 40
+MAX_EXPONENT = 30
 
 
 class InputError(Exception):
@@ -115,10 +126,56 @@ def _reject_constant(name: str):
     raise ValueError(f"{name} is not a number a budget can hold")
 
 
+def number_out_of_range(number: Decimal) -> str | None:
+    """Why a number is no budget figure (too large, too fine, too many digits); None if it is one."""
+    if not number.is_finite():
+        return f"{number} is not a number a budget can hold"
+    _, digits, exponent = number.as_tuple()
+    if len(digits) > MAX_DIGITS:
+        return f"a number with more than {MAX_DIGITS} digits is not a budget figure"
+    if number.adjusted() > MAX_EXPONENT or exponent > MAX_EXPONENT:
+        return f"a number of 10^{MAX_EXPONENT + 1} or more is not a budget figure"
+    if exponent < -MAX_EXPONENT:
+        return f"a number with more than {MAX_EXPONENT} decimal places is not a budget figure"
+    return None
+
+
+class _OutOfRange(ValueError):
+    def __init__(self, literal: str, message: str):
+        super().__init__(message)
+        self.literal = literal
+
+
+def _checked_number(literal: str) -> Decimal:
+    number = Decimal(literal)
+    problem = number_out_of_range(number)
+    if problem:
+        raise _OutOfRange(literal, problem)
+    return number
+
+
+# A number whose size needs a look: an exponent, or a run of 30+ digits (anywhere: in a string
+# too, which then costs a slower parse, not a wrong one).
+_SUSPECT_NUMBER = re.compile(r"[0-9.][eE]|[0-9]{30}")
+_STRINGS = re.compile(r'"(?:[^"\\]|\\.)*"')
+
+
+def _too_many_values(text: str) -> bool:
+    """More values than MAX_VALUES: counted by the commas and opening brackets outside strings."""
+    rough = text.count(",") + text.count("[") + text.count("{")
+    if rough <= MAX_VALUES:
+        return False
+    bare = _STRINGS.sub("", text)
+    return bare.count(",") + bare.count("[") + bare.count("{") > MAX_VALUES
+
+
 def load_json_text(text: str, name: str) -> Document:
+    if _too_many_values(text):
+        raise InputError(name, f"the document holds more than {MAX_VALUES:,} values")
+    number = _checked_number if _SUSPECT_NUMBER.search(text) else Decimal
     try:
         data, objects = loads_recording_objects(
-            text, parse_float=Decimal, parse_int=Decimal, parse_constant=_reject_constant
+            text, parse_float=number, parse_int=number, parse_constant=_reject_constant
         )
     except json.JSONDecodeError as err:
         raise InputError(name, f"invalid JSON: {err.msg}", err.lineno, err.colno) from None
@@ -129,6 +186,9 @@ def load_json_text(text: str, name: str) -> Document:
             line, col = LineIndex(text).position(dup.offset)
             raise InputError(name, f"duplicate key {dup.key!r} at {dup.pointer}", line, col) from None
         raise InputError(name, "duplicate key") from None
+    except _OutOfRange as err:
+        line, col = LineIndex(text).position(_find_number(text, err.literal))
+        raise InputError(name, f"{err} ({_short(err.literal)})", line, col) from None
     except ValueError as err:  # NaN / Infinity
         offset = _find_constant(text)
         line, col = LineIndex(text).position(offset)
@@ -138,9 +198,22 @@ def load_json_text(text: str, name: str) -> Document:
     return Document(name, data, text, "json", _objects=objects)
 
 
-def _find_constant(text: str) -> int:
-    import re
+def _short(literal: str) -> str:
+    return literal if len(literal) <= 24 else f"{literal[:10]}…{literal[-10:]}"
 
+
+def _find_number(text: str, literal: str) -> int:
+    """Offset of the first number token written `literal` (outside strings)."""
+    for m in _NUMBER_TOKENS.finditer(text):
+        if m.group(0) == literal:
+            return m.start()
+    return 0
+
+
+_NUMBER_TOKENS = re.compile(r'"(?:[^"\\]|\\.)*"|-?[0-9][0-9.eE+-]*')
+
+
+def _find_constant(text: str) -> int:
     m = re.search(r"(?<![\w\"])-?(NaN|Infinity)\b", text)
     return m.start() if m else 0
 
@@ -158,23 +231,54 @@ def syntax_of(name: str) -> str:
     return "yaml" if name.lower().endswith((".yaml", ".yml")) else "json"
 
 
+def _too_large(name: str) -> InputError:
+    return InputError(name, f"the file is larger than {MAX_BYTES // (1024 * 1024)} MiB")
+
+
 def load_bytes(raw: bytes, name: str, syntax: str | None = None) -> Document:
     if len(raw) > MAX_BYTES:
-        raise InputError(name, f"the file is larger than {MAX_BYTES // (1024 * 1024)} MiB")
+        raise _too_large(name)
     return load_text(decode(raw, name), name, syntax or syntax_of(name))
 
 
-def load_path(path: Path | str, name: str | None = None) -> Document:
-    path = Path(path)
-    name = name or str(path)
+def read_capped(stream, name: str, limit: int = MAX_BYTES) -> bytes:
+    """At most `limit` bytes of a binary stream (standard input, a FIFO, /dev/zero), else InputError."""
+    chunks, size = [], 0
+    while True:
+        chunk = stream.read(min(1 << 20, limit + 1 - size))
+        if not chunk:
+            return b"".join(chunks)
+        chunks.append(chunk)
+        size += len(chunk)
+        if size > limit:
+            raise _too_large(name)
+
+
+def read_file(path: Path | str, name: str, limit: int = MAX_BYTES) -> bytes:
+    """A file's bytes, its size checked before reading (stat), and read no further than the limit
+    (a device or a FIFO has no size to check). InputError naming the file otherwise."""
     try:
-        if path.is_dir():
-            raise InputError(name, "is a directory, not a document")
-        raw = path.read_bytes()
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_CLOEXEC", 0))
     except FileNotFoundError:
         raise InputError(name, "no such file") from None
     except PermissionError:
         raise InputError(name, "permission denied") from None
+    except (OSError, ValueError) as err:
+        raise InputError(name, f"cannot read: {getattr(err, 'strerror', None) or err}") from None
+    try:
+        info = os.fstat(fd)
+        if stat.S_ISDIR(info.st_mode):
+            raise InputError(name, "is a directory, not a document")
+        if stat.S_ISREG(info.st_mode) and info.st_size > limit:
+            raise _too_large(name)
+        with os.fdopen(fd, "rb", closefd=False) as stream:
+            return read_capped(stream, name, limit)
     except OSError as err:
-        raise InputError(name, f"cannot read: {err.strerror}") from None
-    return load_bytes(raw, name)
+        raise InputError(name, f"cannot read: {err.strerror or err}") from None
+    finally:
+        os.close(fd)
+
+
+def load_path(path: Path | str, name: str | None = None) -> Document:
+    name = name or str(path)
+    return load_bytes(read_file(path, name), name)

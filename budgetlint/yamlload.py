@@ -8,9 +8,39 @@ import yaml
 
 from budgetlint.findings import escape_pointer_token
 
+MAX_DEPTH = 100
+MAX_NODES = 250_000  # as loader.MAX_VALUES; aliases are counted once here, expanded below
+
+
+class TooLarge(Exception):
+    def __init__(self, message: str, mark):
+        super().__init__(message)
+        self.mark = message, mark
+
 
 class _Loader(yaml.SafeLoader):
-    pass
+    """SafeLoader that counts the nodes and the depth while composing: a 50 MB list stops at the
+    limit instead of being composed whole (PyYAML composes ~10 µs a node), and a deep nesting
+    stops with a message at its place instead of a RecursionError."""
+
+    def __init__(self, stream):
+        super().__init__(stream)
+        self._nodes = 0
+        self._depth = 0
+
+    def compose_node(self, parent, index):
+        self._nodes += 1
+        if self._nodes > MAX_NODES:
+            raise TooLarge(f"the document holds more than {MAX_NODES:,} values", self.peek_event().start_mark)
+        self._depth += 1
+        try:
+            if self._depth > MAX_DEPTH:
+                raise TooLarge(
+                    f"the document is nested more than {MAX_DEPTH} deep", self.peek_event().start_mark
+                )
+            return super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
 
 
 def _decimal(loader: _Loader, node: yaml.ScalarNode) -> Decimal:
@@ -20,10 +50,23 @@ def _decimal(loader: _Loader, node: yaml.ScalarNode) -> Decimal:
         raise yaml.constructor.ConstructorError(
             None, None, f"{node.value} is not a number a budget can hold", node.start_mark
         )
+    from budgetlint.loader import MAX_DIGITS, number_out_of_range
+
     try:
-        return Decimal(text)
-    except InvalidOperation:
-        return Decimal(loader.construct_yaml_int(node))
+        number = Decimal(text)
+    except InvalidOperation:  # 0x…, 0o…, 1:30: forms int() reads; a long one would take long
+        if len(text) > MAX_DIGITS + 4:
+            raise yaml.constructor.ConstructorError(
+                None,
+                None,
+                f"a number with more than {MAX_DIGITS} digits is not a budget figure",
+                node.start_mark,
+            ) from None
+        number = Decimal(loader.construct_yaml_int(node))
+    problem = number_out_of_range(number)
+    if problem:
+        raise yaml.constructor.ConstructorError(None, None, problem, node.start_mark)
+    return number
 
 
 def _mapping(loader: _Loader, node: yaml.MappingNode) -> dict:
@@ -87,14 +130,26 @@ class RecursiveAlias(Exception):
 def load_yaml_text(text: str, name: str) -> tuple[object, dict[str, tuple[int, int]]]:
     from budgetlint.loader import InputError
 
-    loader = _Loader(text)
+    loader = None
     try:
+        loader = _Loader(text)  # its reader refuses control characters at once
         node = loader.get_single_node()
         if node is None:
             raise InputError(name, "the YAML file is empty")
         if _expanded_size(node) > MAX_VALUES:
             raise InputError(name, f"YAML aliases expand to more than {MAX_VALUES:,} values (an alias bomb?)")
         data = loader.construct_document(node)
+    except TooLarge as err:
+        message, mark = err.mark
+        raise InputError(name, message, mark.line + 1, mark.column + 1) from None
+    except yaml.reader.ReaderError as err:
+        # a control character (or a lone surrogate): its place from the offset in the text
+        line = text.count("\n", 0, err.position) + 1
+        column = err.position - (text.rfind("\n", 0, err.position) + 1) + 1
+        what = f"U+{err.character:04X}" if isinstance(err.character, int) else repr(err.character)
+        raise InputError(
+            name, f"invalid YAML: the control character {what} is not allowed in YAML text", line, column
+        ) from None
     except RecursiveAlias as err:
         raise InputError(
             name,
@@ -114,7 +169,8 @@ def load_yaml_text(text: str, name: str) -> tuple[object, dict[str, tuple[int, i
     except RecursionError:
         raise InputError(name, "the document is nested too deeply") from None
     finally:
-        loader.dispose()
+        if loader is not None:
+            loader.dispose()
     positions: dict[str, tuple[int, int]] = {}
     stack = [(node, "")]
     while stack:
