@@ -276,8 +276,10 @@ def read_assets(r: Reader, sec: Section, out: dict) -> None:
         out["as_of"] = f"{date.group(1)}-{int(date.group(2)):02d}-{int(date.group(3)):02d}"
     held = re.search(r"共有车辆(\d+)辆(?:，其中[：:](.*?)[；。])?", text)
     if held:
-        items = [{"name": m.group(1), "count": int(m.group(2))}
-                 for m in re.finditer(r"([^、，：；]+?)(\d+)辆", held.group(2) or "")]  # fmt: skip
+        items = []
+        for m in re.finditer(r"([^、，：；]+?)(\d+)辆", held.group(2) or ""):
+            r.record(f"/narrative/assets/vehicles/items/{len(items)}/count", sec, held.start(2) + m.start(2))
+            items.append({"name": m.group(1), "count": int(m.group(2))})
         out["vehicles"] = {"total": int(held.group(1)), "items": items}
         r.record("/narrative/assets/vehicles/total", sec, held.start(1))
     planned = re.search(r"安排购置车辆(\d+)辆", text)
@@ -290,6 +292,7 @@ def read_assets(r: Reader, sec: Section, out: dict) -> None:
         out["large_equipment"] = {"threshold": int(last.group(2)), "count": int(last.group(3)),
                                   "text": last.group(1)}  # fmt: skip
         r.record("/narrative/assets/large_equipment/count", sec, last.start(3))
+        r.record("/narrative/assets/large_equipment/threshold", sec, last.start(2))
     if not held and not planned:
         r.missing(sec, "the 国有资产 vehicles")
 
