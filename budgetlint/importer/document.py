@@ -158,7 +158,9 @@ def import_layout(layout: Layout, name: str | None = None) -> Imported:
     doc = _decimals(doc)  # numbers as the loader reads them: Decimal, never int
     doc["source"]["locations"] = dict(sorted(trace.locations.items(), key=lambda kv: _order(kv[0])))
     printed, rows_printed = _printed(kinds)
-    table_figures = sum(1 for p in trace.locations if p.startswith("/tables/") and _is_figure(doc, p))
+    table_figures = sum(
+        1 for p in trace.locations if p.startswith("/tables/") and "/columns/" not in p and _is_figure(doc, p)
+    )
     return Imported(
         document=doc,
         findings=trace.findings,
@@ -214,5 +216,10 @@ def _printed(kinds: dict) -> tuple[int, int]:
     for table in kinds.values():
         for row in table.rows:
             rows += 1
-            figures += sum(1 for c in row.cells for t in numbers_in(c) if AMOUNT.match(t))
+            if table.method == "text":
+                from .textrows import tokens_of
+
+                figures += sum(1 for t in tokens_of(row.cells) if AMOUNT.match(t))
+            else:
+                figures += sum(1 for c in row.cells for t in numbers_in(c) if AMOUNT.match(t))
     return figures, rows

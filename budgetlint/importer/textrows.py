@@ -16,6 +16,7 @@ import re
 from . import rows as R
 from .build import issuer, note
 from .model import Layout, Table
+from .patterns import AMOUNT
 from .source import Trace, pointer
 
 _GLUED = re.compile(r"^([-−]?\d[\d,]*\.\d+)(\D.*)$")
@@ -92,7 +93,7 @@ def classified(table: Table, kind: str, trace: Trace, layout: Layout) -> dict:
     parents: dict[int, str] = {}
     for row in table.rows:
         tokens = tokens_of(row.cells)
-        figures = [t for t in tokens if R.is_amount(t) and not R.is_code(t)]
+        figures = [t for t in tokens if AMOUNT.match(t)]
         words = [t for t in tokens if t not in figures]
         if words and _TOTAL.match(words[0]):
             where, item = pointer("tables", kind, "total"), {"label": words[0]}
@@ -131,7 +132,7 @@ def three_public(table: Table, trace: Trace, layout: Layout) -> dict:
     out["total"], out["rows"] = None, []
     for row in table.rows:
         tokens = tokens_of(row.cells)
-        figures = [t for t in tokens if R.is_amount(t)]
+        figures = [t for t in tokens if AMOUNT.match(t)]
         words = [t for t in tokens if t not in figures]
         if words and _TOTAL.match(words[0]):
             where, item = "/tables/three_public/total", {"label": words[0]}
@@ -156,9 +157,9 @@ def summary(table: Table, kind: str, trace: Trace, layout: Layout) -> dict:
     for row in table.rows:
         pairs: list[list] = []  # [label, figures]
         for token in tokens_of(row.cells):
-            if R.is_amount(token) and pairs:
+            if AMOUNT.match(token) and pairs:
                 pairs[-1][1].append(token)
-            elif not R.is_amount(token):
+            elif not AMOUNT.match(token):
                 pairs.append([token, []])
             else:
                 trace.report(
