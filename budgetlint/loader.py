@@ -154,9 +154,19 @@ def _checked_number(literal: str) -> Decimal:
     return number
 
 
-# A number whose size needs a look: an exponent, or a run of 30+ digits (anywhere: in a string
-# too, which then costs a slower parse, not a wrong one).
-_SUSPECT_NUMBER = re.compile(r"[0-9.][eE]|[0-9]{30}")
+# The JSON parser's number hooks. Only a literal with an exponent or of 32+ characters can be out
+# of range, and these tests cost ~0.1 µs a number (0.07 ms on the seed); a regex over the text
+# looking for such numbers costs 1.8 ms.
+def _float(literal: str, decimal=Decimal) -> Decimal:
+    if len(literal) > MAX_EXPONENT or "e" in literal or "E" in literal:
+        return _checked_number(literal)
+    return decimal(literal)
+
+
+def _int(literal: str, decimal=Decimal) -> Decimal:
+    return _checked_number(literal) if len(literal) > MAX_EXPONENT else decimal(literal)
+
+
 _STRINGS = re.compile(r'"(?:[^"\\]|\\.)*"')
 
 
@@ -172,10 +182,9 @@ def _too_many_values(text: str) -> bool:
 def load_json_text(text: str, name: str) -> Document:
     if _too_many_values(text):
         raise InputError(name, f"the document holds more than {MAX_VALUES:,} values")
-    number = _checked_number if _SUSPECT_NUMBER.search(text) else Decimal
     try:
         data, objects = loads_recording_objects(
-            text, parse_float=number, parse_int=number, parse_constant=_reject_constant
+            text, parse_float=_float, parse_int=_int, parse_constant=_reject_constant
         )
     except json.JSONDecodeError as err:
         raise InputError(name, f"invalid JSON: {err.msg}", err.lineno, err.colno) from None
