@@ -171,3 +171,13 @@ def test_checking_json_does_not_import_pdfplumber():
     )
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)
     assert proc.stderr.strip().splitlines()[-1] == "False"
+
+
+def test_a_final_accounts_disclosure_is_refused_not_misread():
+    from budgetlint.importer.document import NotADisclosure, import_layout
+    from budgetlint.importer.model import Layout, Table
+
+    titles = ["收入支出决算总表", "收入决算表", "支出决算表", "财政拨款收入支出决算总表"]
+    layout = Layout("j.pdf", "pdf", tables=[Table(title=t, pages=[1], method="ruled") for t in titles])
+    with pytest.raises(NotADisclosure, match="决算"):
+        import_layout(layout, "j.pdf")
