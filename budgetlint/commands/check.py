@@ -199,7 +199,9 @@ def check_outputs(outputs: list[tuple[str, str]], inputs: list[tuple[str, object
 def check(files, fmt, output, rule_dirs, no_builtin_rules, config_file, no_config, select, ignore, fail_on,
           profile, tolerance, waivers_file, baseline_file, write_baseline, jobs, statistics, stdin_filename,
           progress, color) -> None:  # fmt: skip
-    """Check disclosure documents: files, folders (*.json, *.yaml, *.yml inside), globs, or - for stdin.
+    """Check disclosure documents: files, folders (*.json, *.yaml, *.yml, *.pdf inside), globs, - (stdin).
+
+    A .pdf (or .txt text of one) is imported on the fly; its findings give the page and line as line:column.
 
     Exit status: 0 nothing at or above --fail-on, 1 findings at or above it, 2 usage or input error.
     """
