@@ -108,7 +108,35 @@ def _not_text(value):
     raise RuleTypeError(f"tally() counts text, got {kind(value)} {short(value)}{hint}")
 
 
+def _table_kinds(tag):
+    from budgetlint.table_kinds import keys_tagged
+
+    return keys_tagged(as_text(tag, "table_kinds()") or "")
+
+
+def _table_name(key):
+    from budgetlint.table_kinds import BY_KEY
+
+    kind = BY_KEY.get(as_text(key, "table_name()"))
+    return kind.name if kind else key
+
+
+def _table_titles(key, profile):
+    from budgetlint.table_kinds import titles_for
+
+    return frozenset(
+        titles_for(as_text(key, "table_titles()") or "", as_text(profile, "table_titles()") or "")
+    )
+
+
 TABLE_BUILTINS: dict[str, Builtin] = {
+    "table_kinds": Builtin(
+        _table_kinds, 1, 1, "the keys of the table kinds with a tag (functional, rows, required)"
+    ),
+    "table_name": Builtin(
+        _table_name, 1, 1, "a table kind's name in the national template (revenue → 部门收入总表)"
+    ),
+    "table_titles": Builtin(_table_titles, 2, 2, "the set of titles a table kind prints under a profile"),
     "level": Builtin(_level, 1, 1, "类/款/项 from the length of a classification code"),
     "children": Builtin(
         _children, 2, 2, "the rows directly under a code (208 → its 款 rows)", per_document=True
