@@ -1,6 +1,6 @@
 """Benchmark the per-document pipeline (warm) and a cold `budgetlint check` run.
 
-    python bench/pipeline.py [--runs N] [--per-rule]
+    python bench/pipeline.py [--runs N] [--per-rule] [--sample PATH ...]
 
 Warm: load bytes + schema validation + every rule of the built-in rulebook on the seed sample,
 in one process after one warm-up (median of N runs; also split into its stages).
@@ -37,7 +37,7 @@ def _median_ms(fn, runs: int) -> float:
     return statistics.median(times) * 1000
 
 
-def warm(runs: int) -> None:
+def warm(runs: int, sample: Path = SAMPLE) -> float:
     from budgetlint.cli import GC_THRESHOLDS
     from budgetlint.engine import rule_findings
     from budgetlint.loader import load_bytes
@@ -48,29 +48,31 @@ def warm(runs: int) -> None:
     rulebook = load_rulebook([rules_dir()], load_schema())
     gc.set_threshold(*GC_THRESHOLDS)  # the collector as `budgetlint check` sets it
     gc.freeze()
-    raw = SAMPLE.read_bytes()
-    doc = load_bytes(raw, SAMPLE.name)
+    raw = sample.read_bytes()
+    doc = load_bytes(raw, sample.name)
 
     def full():
-        d = load_bytes(raw, SAMPLE.name)
+        d = load_bytes(raw, sample.name)
         if not validate(d.data):
             rule_findings(d, rulebook)
 
     pointers = [f.pointer for f in rule_findings(doc, rulebook)]
 
     def locate():  # a fresh document: nothing of the text is indexed yet
-        d = load_bytes(raw, SAMPLE.name)
+        d = load_bytes(raw, sample.name)
         for pointer in pointers:
             d.position(pointer)
 
-    load = _median_ms(lambda: load_bytes(raw, SAMPLE.name), runs)
-    print(f"rules in the rulebook: {len(rulebook.rules)}")
-    print(f"warm pipeline (load + validate + all rules): {_median_ms(full, runs):.2f} ms per document")
+    load = _median_ms(lambda: load_bytes(raw, sample.name), runs)
+    pipeline = _median_ms(full, runs)
+    print(f"{sample.name}: rules in the rulebook: {len(rulebook.rules)}")
+    print(f"warm pipeline (load + validate + all rules): {pipeline:.2f} ms per document")
     print(f"  load bytes:        {load:.2f} ms")
     print(f"  schema validation: {_median_ms(lambda: validate(doc.data), runs):.2f} ms")
     rules = _median_ms(lambda: rule_findings(doc, rulebook), runs)
     print(f"  rules:             {rules:.2f} ms (the document's positions already indexed)")
     print(f"  locate {len(pointers)} findings: {_median_ms(locate, runs) - load:.2f} ms")
+    return pipeline
 
 
 def per_rule(runs: int, top: int = 20) -> None:
@@ -124,8 +126,12 @@ if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=30)
     parser.add_argument("--per-rule", action="store_true", help="also list the costliest rules")
+    parser.add_argument("--sample", action="append", type=Path, default=[],
+                        help="also time this document (ratio to the seed; repeatable)")  # fmt: skip
     args = parser.parse_args()
-    warm(args.runs * 5)
+    seed = warm(args.runs * 5)
+    for other in args.sample:
+        print(f"  ratio to the seed: {warm(args.runs * 5, other) / seed:.2f}")
     cold(args.runs // 3 or 1)
     if args.per_rule:
         per_rule(args.runs)

@@ -76,21 +76,37 @@ def _table(table, unit):
     return _scaled(table, shift, Decimal(1).scaleb(-int(decimals)))
 
 
-def _scaled(value, shift: int, quantum: Decimal, key=None):
-    if type(value) is Decimal:
-        if key in NOT_MONEY or not value.is_finite():
-            return value
+def _scaled(value, shift: int, quantum: Decimal):
+    """The value with its figures in 万元; the very same object when nothing in it changes (a table
+    printed in 万元 to its decimals, the usual case, is walked but not copied)."""
+    places = quantum.as_tuple().exponent
+
+    def figure(v: Decimal) -> Decimal:
         try:
-            if value.as_tuple().exponent > quantum.as_tuple().exponent:
-                value = value.quantize(quantum)  # 0 → 0.00: the table's printed precision
-            return value.scaleb(shift) if shift else value
+            if v.as_tuple().exponent > places and v.is_finite():
+                v = v.quantize(quantum)  # 0 → 0.00: the table's printed precision
+            return v.scaleb(shift) if shift else v
         except ArithmeticError:  # more digits than a Decimal context holds: left as printed
-            return value
-    if isinstance(value, dict):
-        return {
-            k: v if k in ("columns", "key_columns") else _scaled(v, shift, quantum, k)
-            for k, v in value.items()
-        }
-    if isinstance(value, list):
-        return [_scaled(v, shift, quantum, key) for v in value]
-    return value
+            return v
+
+    def walk(node, key=None):
+        kind = type(node)
+        if kind is Decimal:
+            return node if key in NOT_MONEY else figure(node)
+        if kind is dict:
+            changed = None
+            for k, v in node.items():
+                if k in HEADERS:
+                    continue
+                new = walk(v, k)
+                if new is not v:
+                    if changed is None:
+                        changed = dict(node)
+                    changed[k] = new
+            return node if changed is None else changed
+        if kind is list:
+            items = [walk(v, key) for v in node]
+            return node if all(a is b for a, b in zip(items, node)) else items
+        return node
+
+    return walk(value)
