@@ -106,7 +106,7 @@ def _scaled(value, shift: int, quantum: Decimal):
             return node if changed is None else changed
         if kind is list:
             items = [walk(v, key) for v in node]
-            return node if all(a is b for a, b in zip(items, node)) else items
+            return node if all(a is b for a, b in zip(items, node, strict=True)) else items
         return node
 
     return walk(value)
