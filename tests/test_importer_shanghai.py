@@ -98,9 +98,6 @@ def test_every_figure_has_its_printed_place(name, imported):
     locations = doc["source"]["locations"]
     figures = {p: v for p, v in leaves(doc, "").items() if is_figure(v)}
 
-    def plain(pointer: str) -> str:  # the document's own pointer (leaves() keys rows by code)
-        return pointer
-
     from budgetlint.importer.source import figures as doc_figures
 
     unlocated = []
