@@ -62,9 +62,8 @@ def test_tables_in_yuan_check_exactly_as_the_same_tables_in_wan(name, rulebook):
     converted = _in_wan(doc.data)
     assert converted != doc.data
     as_wan = check_document(Document.in_memory(doc.name, converted), rulebook)
-    assert [(f.rule, f.pointer, f.message) for f in as_yuan] == [
-        (f.rule, f.pointer, f.message) for f in as_wan
-    ]
+    seen = sorted((f.rule, f.pointer, f.message) for f in as_yuan)  # in memory, every position is 1:1
+    assert seen == sorted((f.rule, f.pointer, f.message) for f in as_wan)
 
 
 def _numbers(node):

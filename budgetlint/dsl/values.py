@@ -185,9 +185,15 @@ def truncate(value: Decimal, places: int) -> Decimal:
     return value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_DOWN)
 
 
+_CENT = Decimal("0.01")
+
+
 def format_number(value: Decimal, places: int | None = None) -> str:
     if places is not None:
         value = round_half_up(value, places)
+    elif value.is_finite() and value.as_tuple().exponent < -2 and value == value.quantize(_CENT):
+        # a figure of a table printed in 元 reads 35168.400000 in 万元: shown to the 0.01 万元 it is
+        value = value.quantize(_CENT)
     try:
         text = f"{value:f}"
     except (InvalidOperation, ValueError):
