@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
+from decimal import Decimal, DecimalException
 from typing import NamedTuple
 
 from budgetlint.dsl.rules import Pointers
-from budgetlint.dsl.scope import SETTINGS, RuntimeRuleError
+from budgetlint.dsl.scope import BUDGET, MAX_STEPS, SETTINGS, RuleBudgetExceeded, RuntimeRuleError
 from budgetlint.findings import Finding, sorted_findings
 from budgetlint.loader import Document
 from budgetlint.profiles import DEFAULT_PROFILE, applies
@@ -55,12 +55,29 @@ def rule_findings(
     profile = settings.profile_of(doc.data)
     values = settings.for_rules()
     out = []
+    budget = BUDGET
     for rule in rulebook.rules:
         info = rule.info
         if not applies(info.profiles, profile):
             continue
+        budget[0] = MAX_STEPS
         try:
             hits = list(rule.evaluate(data, pointers, values))
+        except RuleBudgetExceeded:  # always reported: a rule that runs away is the rule's fault
+            message = (
+                f"{info.id}: stopped after {MAX_STEPS:,} steps (loop elements, definition calls, "
+                f"joined text) while checking {doc.name}: a loop or definition that runs away?"
+            )
+            out.append(Finding(info.file, info.line, 1, "rule-error", "error", message))
+            continue
+        except (RecursionError, MemoryError, DecimalException) as err:
+            why = {
+                RecursionError: "its expressions or the data are nested too deeply",
+                MemoryError: "it needs more memory than there is",
+            }.get(type(err), f"a number went out of range ({type(err).__name__})")
+            message = f"{info.id}: stopped: {why} (while checking {doc.name})"
+            out.append(Finding(info.file, info.line, 1, "rule-error", "error", message))
+            continue
         except RuntimeRuleError as err:
             if report_rule_errors:
                 out.append(

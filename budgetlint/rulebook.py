@@ -47,14 +47,30 @@ class Rulebook(NamedTuple):  # not a frozen dataclass, which costs ~1 ms to crea
         compiler = self.compiler or ExprCompiler(None, {})
         node = parse_source_expression(text, file)
         errors_before = len(compiler.errors)
-        compiled = compiler.expr(node, Scope())
+        try:
+            compiled = compiler.expr(node, Scope())
+        except RecursionError:
+            del compiler.errors[errors_before:]
+            raise RulebookError([f"{file}: the expression nests too deeply"]) from None
         new = compiler.errors[errors_before:]
         del compiler.errors[errors_before:]  # the rulebook's own compiler: leave it as it was
         if new:
             raise RulebookError([str(e) for e in _unique(new)])
+        from decimal import DecimalException
+
+        from budgetlint.dsl.scope import BUDGET, MAX_STEPS, RuleBudgetExceeded
+        from budgetlint.dsl.values import RuleTypeError
         from budgetlint.units import in_wan
 
-        return compiled.fn({"$": in_wan(data), "$settings": {}, "$memo": {}})
+        BUDGET[0] = MAX_STEPS
+        try:
+            return compiled.fn({"$": in_wan(data), "$settings": {}, "$memo": {}})
+        except RuleBudgetExceeded:
+            raise RuleTypeError(f"stopped after {MAX_STEPS:,} steps: a loop that runs away?") from None
+        except RecursionError:
+            raise RuleTypeError("the expression or the data nest too deeply") from None
+        except DecimalException as err:
+            raise RuleTypeError(f"a number went out of range ({type(err).__name__})") from None
 
 
 def rule_files(paths: Iterable[Path]) -> list[Path]:
@@ -118,7 +134,11 @@ def build_with_compiler(
                 defines[d.name] = d
     compiler = ExprCompiler(SchemaIndex(schema) if schema else None, defines)
     for d in defines.values():
-        compiler.define(d.name, d.span)
+        try:
+            compiler.define(d.name, d.span)
+        except RecursionError:  # each nests less than the parser allows, but they call each other
+            compiler.abandon(d.name)
+            problems.append(f"{d.span}: definition '{d.name}' nests too deeply with the definitions it calls")
     seen: dict[str, ast.Rule] = {}
     compiled: list[CompiledRule] = []
     for rf in parsed:
@@ -134,7 +154,12 @@ def build_with_compiler(
                 missing.append("message")
             if missing:
                 problems.append(f"{rule.span}: rule {rule.id} lacks: {', '.join(missing)}")
-            result = compile_rule(rule, compiler)
+            try:
+                result = compile_rule(rule, compiler)
+            except RecursionError:
+                compiler.abandon()
+                problems.append(f"{rule.span}: rule {rule.id} nests too deeply with the definitions it calls")
+                continue
             if result is not None and not missing:
                 compiled.append(result)
     problems.extend(str(e) for e in _unique(compiler.errors))

@@ -59,7 +59,8 @@ except ImportError:  # pragma: no cover - an interpreter built without it
 from budgetlint import __version__
 from budgetlint.resources import grammar_path
 
-FORMAT = b"budgetlint-parsed-rules/6\n"  # bump when the AST classes, the key or the layout change
+# bump when the AST classes, the key, the layout or what the parser refuses change (7: nesting)
+FORMAT = b"budgetlint-parsed-rules/7\n"
 KEEP = 16
 KEY_FILE = "key"
 SECRET_SIZE = 32

@@ -10,13 +10,16 @@ from budgetlint.dsl.compile_operators import OperatorCompiler
 from budgetlint.dsl.functions import BUILTINS, compile_pattern
 from budgetlint.dsl.schema_types import PathError, SchemaIndex, SType
 from budgetlint.dsl.scope import (
+    BUDGET,
     SETTINGS,
     UNSET,
     Compiled,
     Fn,
+    RuleBudgetExceeded,
     Scope,
     StaticError,
     restore_binding,
+    spend,
 )
 from budgetlint.dsl.specialise import (
     call_builtin,
@@ -39,7 +42,9 @@ class ExprCompiler(OperatorCompiler):
         self.schema = schema
         self.defines = defines
         self.errors: list[StaticError] = []
-        self._compiled_defs: dict[str, Fn] = {}
+        self._compiled_defs: dict[str, Fn | None] = {}
+        self.def_costs: dict[str, int] = {}  # a definition's size with every call expanded
+        self._oversized: set[str] = set()  # definitions refused for their expanded size
         self._logical_defs: set[str] = set()  # definitions whose body is a condition
         self._compiling: list[str] = []
         # node class → its compile method (_literal for ast.Literal …)
@@ -47,6 +52,13 @@ class ExprCompiler(OperatorCompiler):
 
     def error(self, span: ast.Span, message: str) -> None:
         self.errors.append(StaticError(span, message))
+
+    def abandon(self, name: str | None = None) -> None:
+        """After a compilation stopped by an exception: nothing is being compiled any more, and
+        the definition `name` stays unusable (its calls compile to null, reported once)."""
+        for pending in [*self._compiling, *([name] if name else [])]:
+            self._compiled_defs.setdefault(pending, None)
+        self._compiling.clear()
 
     # --- definitions ---------------------------------------------------------------------
     def define(self, name: str, span: ast.Span) -> Fn | None:
@@ -61,6 +73,19 @@ class ExprCompiler(OperatorCompiler):
         scope = Scope({p: None for p in d.params})
         compiled = self.expr(d.body, scope)
         self._compiling.pop()
+        called: set[str] = set()
+        cost = expanded_size(d.body, self.def_costs, called)
+        self.def_costs[name] = cost
+        if cost > MAX_EXPANSION:
+            if not called & self._oversized:  # reported at the first, not at each that calls it
+                self.error(
+                    d.span,
+                    f"definition '{name}' expands to more than {MAX_EXPANSION:,} operations "
+                    "(its calls of other definitions multiply); simplify it",
+                )
+            self._oversized.add(name)
+            self._compiled_defs[name] = None
+            return None
         self._compiled_defs[name] = compiled.fn
         if compiled.logical:
             self._logical_defs.add(name)
@@ -188,6 +213,7 @@ class ExprCompiler(OperatorCompiler):
         element = self.element_of(base.stype)
         compiled_test = self.expr(sel, Scope(scope.names, element, True))
         test = compiled_test.fn if compiled_test.logical else checked(compiled_test.fn, "a filter")
+        weight = expanded_size(sel, self.def_costs)  # what testing one element costs, at most
 
         def keep(env):
             seq = base_fn(env)
@@ -195,6 +221,10 @@ class ExprCompiler(OperatorCompiler):
                 return None
             if not isinstance(seq, list):
                 raise RuleTypeError(f"only a list can be filtered, got {kind(seq)}")
+            left = BUDGET[0] - len(seq) * weight
+            BUDGET[0] = left
+            if left < 0:
+                raise RuleBudgetExceeded()
             out = []
             saved = env.get("@", UNSET)
             try:  # rebinding in place: no dict copy per element
@@ -236,9 +266,12 @@ class ExprCompiler(OperatorCompiler):
             if not params:  # a constant of the document: computed once per document
                 key = node.func
 
+                cost = self.def_costs.get(node.func, 1)
+
                 def call_constant(env):
                     memo = env["$memo"]
                     if key not in memo:
+                        spend(cost)
                         memo[key] = body({"$": env["$"], "$settings": env["$settings"], "$memo": memo})
                     return memo[key]
 
@@ -307,6 +340,7 @@ class ExprCompiler(OperatorCompiler):
         make = self.expr(node.expr, inner).fn
         test = self.test(node.test, inner, "'if'") if node.test is not None else None
         source_fn, name = source.fn, node.name
+        weight = expanded_size((node.expr, node.test), self.def_costs)  # one element, at most
 
         def build(env):
             seq = source_fn(env)
@@ -314,6 +348,10 @@ class ExprCompiler(OperatorCompiler):
                 return None
             if not isinstance(seq, list | tuple | frozenset):
                 raise RuleTypeError(f"'for' in [ … ] needs a list, got {kind(seq)}")
+            left = BUDGET[0] - len(seq) * weight
+            BUDGET[0] = left
+            if left < 0:
+                raise RuleBudgetExceeded()
             out = []
             saved = env.get(name, UNSET)
             try:
@@ -326,6 +364,32 @@ class ExprCompiler(OperatorCompiler):
             return out
 
         return Compiled(build)
+
+
+# A definition may call others, each several times: `e40(x) = e39(x) + e39(x)` is 2^40 calls.
+MAX_EXPANSION = 100_000
+
+
+def expanded_size(node, def_costs: dict[str, int], called: set | None = None) -> int:
+    """How many nodes an expression (or statement, or tuple of them) has once every call of a
+    definition is replaced by its body, plus one (def_costs: the definitions' own expanded sizes;
+    `called` gets the names of those it calls); counted without recursion. What one evaluation
+    costs at most, loops inside it aside: a loop charges the budget len(list) × its body's size
+    when it starts, so a definition called in a loop is paid for there, not at each call."""
+    total = 1
+    stack = [node]
+    while stack:
+        n = stack.pop()
+        if hasattr(n, "_fields"):  # a node: its span first, then its fields
+            total += 1
+            if type(n) is ast.Call and n.func in def_costs:
+                total += def_costs[n.func]
+                if called is not None:
+                    called.add(n.func)
+            stack.extend(v for v in n[1:] if isinstance(v, tuple))
+        elif isinstance(n, tuple):  # nodes (arguments, items …) or a message part (node, format)
+            stack.extend(v for v in n if isinstance(v, tuple))
+    return total
 
 
 def _substitute(node, arguments: dict):

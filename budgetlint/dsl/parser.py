@@ -7,8 +7,8 @@ import textwrap
 from decimal import Decimal
 from functools import lru_cache
 
-from lark import Lark, Token, Transformer, v_args
-from lark.exceptions import UnexpectedInput
+from lark import Lark, Token, Transformer, Tree, v_args
+from lark.exceptions import UnexpectedInput, VisitError
 
 from budgetlint.dsl import ast
 from budgetlint.dsl.syntax_errors import RuleSyntaxError, explain, syntax_error
@@ -37,13 +37,19 @@ def _unquote(token: str) -> str:
     return re.sub(r"\\(.)", lambda m: escapes.get(m.group(1), m.group(0)), body)
 
 
+# How deep expressions may nest (parentheses, `not`, unary `-`, `.field`, `[…]`, a chain of
+# `+`): the compiler and the evaluator recurse once or twice a level, and Python's stack holds
+# ~1000 frames. The deepest built-in rule nests 14 levels (its file and statement levels included).
+MAX_NESTING = 100
+
+
 def parse_rules(text: str, file: str) -> ast.RuleFile:
     """Parse a rule file's text into a RuleFile (rules and definitions)."""
     try:
         tree = _lark().parse(text, start="start")
     except UnexpectedInput as err:
         raise syntax_error(err, text, file, "file") from None
-    return _ToAst(file, text).transform(tree)
+    return _transform(tree, _ToAst(file, text), file, text)
 
 
 def parse_source_expression(text: str, file: str) -> ast.Node:
@@ -52,7 +58,7 @@ def parse_source_expression(text: str, file: str) -> ast.Node:
         tree = _lark().parse(text, start="expr")
     except UnexpectedInput as err:
         raise syntax_error(err, text, file, "expression") from None
-    return _ToAst(file, text).transform(tree)
+    return _transform(tree, _ToAst(file, text), file, text)
 
 
 def parse_expression(text: str, file: str, line: int = 1, column: int = 1) -> ast.Node:
@@ -61,7 +67,43 @@ def parse_expression(text: str, file: str, line: int = 1, column: int = 1) -> as
         tree = _lark().parse(text, start="expr")
     except UnexpectedInput as err:
         raise RuleSyntaxError(file, line, column, f"in {{{text}}}: " + explain(err, text)) from None
+    deep = _too_deep(tree)
+    if deep is not None:
+        raise RuleSyntaxError(file, line, column, f"in {{…}}: expressions nest more than {MAX_NESTING} deep")
     return _ToAst(file, text, line - 1, column - 1).transform(tree)
+
+
+def _transform(tree: Tree, transformer: _ToAst, file: str, text: str):
+    deep = _too_deep(tree)
+    if deep is not None:
+        line, column = deep
+        source_line = text.splitlines()[line - 1] if 0 < line <= text.count("\n") + 1 else ""
+        raise RuleSyntaxError(
+            file,
+            line,
+            column,
+            f"expressions nest more than {MAX_NESTING} deep; split this one with `let` or a definition",
+            source_line[:200],
+        )
+    try:
+        return transformer.transform(tree)
+    except VisitError as err:  # an error raised inside a transformer method (a message hole)
+        if isinstance(err.orig_exc, RuleSyntaxError):
+            raise err.orig_exc from None
+        raise
+
+
+def _too_deep(tree: Tree) -> tuple[int, int] | None:
+    """line:column of the first node nested more than MAX_NESTING expression levels deep (the
+    file's rule and statement levels not counted); None if none is. Walked without recursion."""
+    stack = [(tree, 0)]
+    while stack:
+        node, depth = stack.pop()
+        if depth > MAX_NESTING + 4:
+            meta = node.meta
+            return getattr(meta, "line", 1) or 1, getattr(meta, "column", 1) or 1
+        stack.extend((c, depth + 1) for c in node.children if isinstance(c, Tree))
+    return None
 
 
 _HOLE = re.compile(r"\{\{|\}\}|\{([^{}]*)\}")

@@ -7,8 +7,8 @@ from decimal import Decimal
 from typing import NamedTuple
 
 from budgetlint.dsl import ast
-from budgetlint.dsl.compiler import ExprCompiler
-from budgetlint.dsl.scope import UNSET, RuntimeRuleError, Scope, restore_binding
+from budgetlint.dsl.compiler import ExprCompiler, expanded_size
+from budgetlint.dsl.scope import BUDGET, UNSET, RuleBudgetExceeded, RuntimeRuleError, Scope, restore_binding
 from budgetlint.dsl.values import RuleTypeError, format_value, kind
 from budgetlint.findings import escape_pointer_token
 
@@ -111,6 +111,13 @@ def compile_rule(rule: ast.Rule, compiler: ExprCompiler) -> CompiledRule | None:
     message = _compile_template(rule.message, compiler, scope) if rule.message else None
     if len(compiler.errors) > errors_before or check is None or message is None:
         return None
+    # what one pass through the steps after each `for` costs, at most (see expanded_size)
+    rest = [rule.check, rule.at, rule.message]
+    for i in reversed(range(len(steps))):
+        what, names, fn, span = steps[i]
+        if what == "for":
+            steps[i] = (what, (*names, expanded_size(tuple(rest), compiler.def_costs)), fn, span)
+        rest.append(rule.steps[i])
     info = RuleInfo(
         rule.id,
         rule.title or "",
@@ -153,7 +160,7 @@ def _chain(steps: list[tuple], final: Step) -> Step:
     names: set[str] = set()
     for what, name, _, _ in steps:
         bound_before.append(set(names))
-        names.update(n for n in (name if what == "for" else (name,)) if n)
+        names.update(n for n in (name[:2] if what == "for" else (name,)) if n)
     for i in reversed(range(len(steps))):
         what, name, fn, span = steps[i]
         make = {"for": _for_step, "let": _let_step, "when": _when_step}[what]
@@ -162,7 +169,7 @@ def _chain(steps: list[tuple], final: Step) -> Step:
 
 
 def _for_step(names, source, span, nxt: Step, bound: set) -> Step:
-    name, index_name = names
+    name, index_name, weight = names
 
     def loop(env, where):
         try:
@@ -173,6 +180,10 @@ def _for_step(names, source, span, nxt: Step, bound: set) -> Step:
                 raise RuleTypeError(f"'for' needs a list, got {kind(seq)}")
         except RuleTypeError as err:
             raise RuntimeRuleError(span, str(err)) from None
+        left = BUDGET[0] - len(seq) * weight
+        BUDGET[0] = left
+        if left < 0:
+            raise RuleBudgetExceeded()
         for index, element in enumerate(seq):
             env[name] = element
             if index_name:

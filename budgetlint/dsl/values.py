@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal, InvalidOperation
 
+from budgetlint.dsl.scope import spend
+
 
 class RuleTypeError(Exception):
     """A value of the wrong kind met an operation; reported as a `rule-error` finding."""
@@ -71,8 +73,14 @@ def arith(op: str, a, b):
             raise RuleTypeError(f"set difference needs a set, got {kind(b)}")
         return a - set_of(b, "set difference")
     if op == "+" and isinstance(a, str) and isinstance(b, str):
+        size = len(a) + len(b)
+        if size > 1000:  # `let s = s + s` twenty times is a megabyte, forty a terabyte
+            spend(size)
         return a + b
     if op == "+" and isinstance(a, list | tuple) and isinstance(b, list | tuple):
+        size = len(a) + len(b)
+        if size > 1000:
+            spend(size)
         return [*a, *b]
     x, y = number(a, f"'{op}'"), number(b, f"'{op}'")
     if op == "+":
