@@ -7,7 +7,8 @@ adding a kind is one declaration here, its shape in the schema if it is a new on
 cases. `python -m budgetlint.table_kinds` rewrites the schema's `tables` block and the docs table
 from the declarations; tests/test_table_kinds.py fails while they differ.
 
-Tags: `required` — one of the eight tables every 部门预算 publishes (财预〔2016〕143号);
+Tags: `budget` — a table of a 部门预算 / 单位预算; `final` — one of the nine tables of a 决算
+(部门决算 / 单位决算); `required` — one of the eight tables every 部门预算 publishes (财预〔2016〕143号);
 `functional` — listed by functional 科目 with 合计 / 基本支出 / 项目支出 columns (revenue: by source);
 `rows` — a table with detail rows (every kind but the two two-sided summaries).
 """
@@ -40,40 +41,70 @@ def _kind(key, shape, name, description, tags, **titles) -> TableKind:
 
 TABLE_KINDS: tuple[TableKind, ...] = (
     _kind("budget_summary", "budget_summary", "收支预算总表", "revenue and expenditure summary (two sides)",
-          "required", jiangxi_2023=("收支预算总表", "部门收支总表", "单位收支总表"),
+          "budget required", jiangxi_2023=("收支预算总表", "部门收支总表", "单位收支总表"),
           shanghai=("预算单位财务收支预算总表", "部门财务收支预算总表")),
     _kind("revenue", "revenue_table", "部门收入总表", "revenue by functional 科目 and source",
-          "required functional rows", jiangxi_2023=("部门收入总表", "单位收入总表"),
+          "budget required functional rows", jiangxi_2023=("部门收入总表", "单位收入总表"),
           shanghai=("预算单位收入预算总表", "部门收入预算总表")),
     _kind("expenditure", "functional_table", "部门支出总表",
           "expenditure by functional 科目: basic and project",
-          "required functional rows", jiangxi_2023=("部门支出总表", "单位支出总表"),
+          "budget required functional rows", jiangxi_2023=("部门支出总表", "单位支出总表"),
           shanghai=("预算单位支出预算总表", "部门支出预算总表")),
     _kind("fiscal_summary", "fiscal_summary", "财政拨款收支总表", "fiscal appropriation summary (two sides)",
-          "required", jiangxi_2023=("财政拨款收支总表",),
+          "budget required", jiangxi_2023=("财政拨款收支总表",),
           shanghai=("预算单位财政拨款收支预算总表", "部门财政拨款收支预算总表")),
     _kind("general_budget", "functional_table", "一般公共预算支出表",
-          "general public budget expenditure by functional 科目", "required functional rows",
+          "general public budget expenditure by functional 科目", "budget required functional rows",
           jiangxi_2023=("一般公共预算支出表",),
           shanghai=("预算单位一般公共预算支出功能分类预算表", "部门一般公共预算支出功能分类预算表")),
     _kind("basic_expenditure", "economic_table", "一般公共预算基本支出表",
-          "general public budget basic expenditure by economic 科目: personnel and public", "required rows",
+          "general public budget basic expenditure by economic 科目: personnel and public", "budget required rows",
           jiangxi_2023=("一般公共预算基本支出表",),
           shanghai=("预算单位一般公共预算基本支出部门预算经济分类预算表",
                     "部门一般公共预算基本支出部门预算经济分类预算表")),
     _kind("three_public", "three_public_table", "“三公”经费支出表",
-          "“三公” expenses (and, in Shanghai, 机关运行经费) by unit or as one line", "required rows",
+          "“三公” expenses (and, in Shanghai, 机关运行经费) by unit or as one line", "budget required rows",
           jiangxi_2023=("财政拨款“三公”经费支出表", '财政拨款"三公"经费支出表',
                         "一般公共预算“三公”经费支出表", '一般公共预算"三公"经费支出表'),
           shanghai=("单位“三公”经费和机关运行经费预算表", "部门“三公”经费和机关运行经费预算表")),
     _kind("government_fund", "functional_table", "政府性基金预算支出表",
-          "government fund budget expenditure by functional 科目", "required functional rows",
+          "government fund budget expenditure by functional 科目", "budget required functional rows",
           jiangxi_2023=("政府性基金预算支出表",),
           shanghai=("预算单位政府性基金预算支出功能分类预算表", "部门政府性基金预算支出功能分类预算表")),
     _kind("state_capital", "functional_table", "国有资本经营预算支出表",
-          "state capital operating budget expenditure by functional 科目", "functional rows",
+          "state capital operating budget expenditure by functional 科目", "budget functional rows",
           jiangxi_2023=("国有资本经营预算支出表",),
           shanghai=("预算单位国有资本经营预算支出功能分类预算表", "部门国有资本经营预算支出功能分类预算表")),
+    # 决算 (final accounts, 部门决算 / 单位决算): the nine tables of the national and Shanghai
+    # templates (财政部 部门决算 template; 上海市 2024 年度部门决算 template).
+    _kind("final_summary", "budget_summary", "收入支出决算总表",
+          "final accounts: revenue and expenditure summary (two sides, 年初结转和结余 / 年末结转和结余)",
+          "final", national=("收入支出决算总表",)),
+    _kind("final_revenue", "revenue_table", "收入决算表", "final accounts: revenue by functional 科目 and source",
+          "final functional rows", national=("收入决算表",)),
+    _kind("final_expenditure", "functional_table", "支出决算表",
+          "final accounts: expenditure by functional 科目: basic, project, 上缴上级, 经营, 对附属单位补助",
+          "final functional rows", national=("支出决算表",)),
+    _kind("final_fiscal_summary", "fiscal_summary", "财政拨款收入支出决算总表",
+          "final accounts: fiscal appropriation summary (two sides, 年初 / 年末财政拨款结转和结余)",
+          "final", national=("财政拨款收入支出决算总表",)),
+    _kind("final_general_budget", "functional_table", "一般公共预算财政拨款支出决算表",
+          "final accounts: general public budget expenditure by functional 科目", "final functional rows",
+          national=("一般公共预算财政拨款支出决算表",)),
+    _kind("final_basic_expenditure", "economic_table", "一般公共预算财政拨款基本支出决算表",
+          "final accounts: general public budget basic expenditure by economic 科目 (人员经费合计 / 公用经费合计)",
+          "final rows", national=("一般公共预算财政拨款基本支出决算表",)),
+    _kind("final_three_public", "final_three_public_table", "财政拨款“三公”经费支出决算表",
+          "final accounts: “三公” expenses, 预算数 and 决算数 of each column", "final rows",
+          national=("财政拨款“三公”经费支出决算表", '财政拨款"三公"经费支出决算表',
+                    "一般公共预算财政拨款“三公”经费支出决算表", '一般公共预算财政拨款"三公"经费支出决算表')),
+    _kind("final_government_fund", "functional_table", "政府性基金预算财政拨款收入支出决算表",
+          "final accounts: government fund appropriation by functional 科目: 年初结转和结余, 本年收入, 本年支出, 年末结转和结余",
+          "final functional rows", national=("政府性基金预算财政拨款收入支出决算表",)),
+    _kind("final_state_capital", "functional_table", "国有资本经营预算财政拨款收入支出决算表",
+          "final accounts: state capital appropriation by functional 科目: 年初结转和结余, 本年收入, 本年支出, 年末结转和结余",
+          "final functional rows",
+          national=("国有资本经营预算财政拨款收入支出决算表", "国有资本经营预算财政拨款支出决算表")),
 )  # fmt: skip
 
 BY_KEY = {kind.key: kind for kind in TABLE_KINDS}
