@@ -112,6 +112,7 @@ def import_layout(layout: Layout, name: str | None = None) -> Imported:
     profile = T.detect_profile(layout.tables, year)
 
     built: dict[str, dict] = {}
+    pending: list = []  # text rows printing fewer figures than columns: placed once all is read
     for kind in T.KINDS:
         table = kinds.get(kind)
         if table is None:
@@ -119,7 +120,7 @@ def import_layout(layout: Layout, name: str | None = None) -> Imported:
         if table.method == "text":
             from .textrows import build_text_table
 
-            built[kind] = build_text_table(table, kind, trace, layout)
+            built[kind] = build_text_table(table, kind, trace, layout, pending)
         elif kind in ("budget_summary", "fiscal_summary"):
             built[kind] = build.summary(table, kind, trace, layout)
         elif kind == "three_public":
@@ -149,6 +150,10 @@ def import_layout(layout: Layout, name: str | None = None) -> Imported:
 
     doc.update(read_narrative(layout, trace, year))  # overview, glossary, narrative: those found
     doc["tables"] = built
+    if pending:
+        from .text_place import place_pending
+
+        place_pending(doc, pending, trace)  # by the identities of the tables and the text
     if performance:
         trace.report(
             "IMPORT-04",

@@ -69,6 +69,12 @@ class Trace:
             self.at(pointer, page, line, row_text)
         return value
 
+    def how(self, pointer: str, placed: str) -> None:
+        """How a located figure was put in its column: by its printed position, or — a text row
+        printing fewer figures than columns — by the identities that rule out every other column."""
+        if pointer in self.locations:
+            self.locations[pointer]["placed"] = placed
+
     def report(self, rule: str, page: int | None, line: int | None, text: str, message: str) -> None:
         self.findings.append(ImportFinding(rule, page, line, text, message))
 

@@ -55,6 +55,14 @@ def _missing_name(tokens: list[str]) -> int | None:
     return i if 0 < i < len(tokens) and AMOUNT.match(tokens[i]) else None
 
 
+def _codes_only(cells: list[str]) -> bool:
+    return bool(cells) and all(CODE.match(c) for c in cells)
+
+
+def _figures_only(tokens: list[str]) -> bool:
+    return bool(tokens) and all(AMOUNT.match(t) for t in tokens)
+
+
 class _Reader:
     def __init__(self) -> None:
         self.tables: list[Table] = []
@@ -119,6 +127,14 @@ class _Reader:
         if self.page_header:
             table.notes.append(f"page {page.number}: header repeated, dropped")
         self.page_header = None
+        last = table.rows[-1] if table.rows else None
+        if last is not None and self.pending and _codes_only(last.cells) and _figures_only(tokens):
+            # a code on its own line, the name wrapped over the next lines, the figures on the
+            # line after them (the seed's 部门收入总表): one printed row, read at its code's line
+            name = "".join(t for _, _, t in self.pending)
+            last.cells = [*last.cells, name, *tokens]
+            self.pending, self.open_name = [], None
+            return
         at = _missing_name(tokens)
         if at is not None and self.pending:
             tokens = [*tokens[:at], "".join(t for _, _, t in self.pending), *tokens[at:]]

@@ -18,6 +18,8 @@ from .build import issuer, note
 from .model import Layout, Table
 from .patterns import AMOUNT
 from .source import Trace, pointer
+from .text_header import revenue_columns
+from .text_place import Pending
 
 _GLUED = re.compile(r"^([-−]?\d[\d,]*\.\d+)(\D.*)$")
 _TOTAL = re.compile(r"^(?:合\s*计|总\s*计)$")
@@ -56,7 +58,9 @@ def numbered(table: Table, columns: list[dict], trace: Trace, kind: str) -> None
         return
 
 
-def _place(trace: Trace, where: str, keys: list[str], figures: list[str], row, item: dict) -> None:
+def _place(trace: Trace, where: str, keys: list[str], figures: list[str], row, item: dict, pending) -> None:
+    """A row printing every column is placed by position; a shorter one waits for the document's
+    identities to say which columns its figures are in (text_place), its cells empty meanwhile."""
     for key in keys:
         item[key] = None
     if not figures:
@@ -64,11 +68,9 @@ def _place(trace: Trace, where: str, keys: list[str], figures: list[str], row, i
     if len(figures) == len(keys):
         for key, text in zip(keys, figures, strict=True):
             item[key] = trace.amount(f"{where}/{key}", text, row.page, row.line, row.text)
+            trace.how(f"{where}/{key}", "printed position")
         return
-    item[keys[0]] = trace.amount(f"{where}/{keys[0]}", figures[0], row.page, row.line, row.text)
-    for text in figures[1:]:
-        trace.report("IMPORT-01", row.page, row.line, text,
-                     f"{where}: the text does not say which column this figure is in")  # fmt: skip
+    pending.append(Pending(where, list(keys), list(figures), row, item))
 
 
 def _head(table: Table, kind: str, trace: Trace, layout: Layout) -> dict:
@@ -81,14 +83,19 @@ def _head(table: Table, kind: str, trace: Trace, layout: Layout) -> dict:
     }
 
 
-def classified(table: Table, kind: str, trace: Trace, layout: Layout) -> dict:
+def classified(table: Table, kind: str, trace: Trace, layout: Layout, pending: list) -> dict:
     printed = header_columns(table, R.COLUMN_KEYS[kind])
     keys = list(printed)
     out = _head(table, kind, trace, layout)
     out["columns"] = [{"key": k, "label": label, "number": None} for k, label in printed.items()]
+    ordered = revenue_columns(table) if kind == "revenue" else None
+    if ordered:  # the wrapped two-level header, its captions found in printed order
+        out["columns"] = [{"key": c["key"], "label": c["label"], "number": None} | (
+            {"group": c["group"]} if "group" in c else {}) for c in ordered]  # fmt: skip
+        keys = [c["key"] for c in ordered]
     numbered(table, out["columns"], trace, kind)
     out["total"], out["rows"] = None, []
-    if kind == "revenue" or not keys:
+    if (kind == "revenue" and not ordered) or not keys:
         keys = ["total"]  # the wrapped header cells of a text layer give no reliable column order
     parents: dict[int, str] = {}
     for row in table.rows:
@@ -115,7 +122,7 @@ def classified(table: Table, kind: str, trace: Trace, layout: Layout) -> dict:
                 )
             continue
         trace.at(where, row.page, row.line, row.text)
-        _place(trace, where, keys, figures, row, item)
+        _place(trace, where, keys, figures, row, item, pending)
         if "label" in item:
             out["total"] = item
         else:
@@ -123,7 +130,7 @@ def classified(table: Table, kind: str, trace: Trace, layout: Layout) -> dict:
     return out
 
 
-def three_public(table: Table, trace: Trace, layout: Layout) -> dict:
+def three_public(table: Table, trace: Trace, layout: Layout, pending: list) -> dict:
     printed = header_columns(table, R.THREE_PUBLIC)
     keys = list(printed) or ["total"]
     out = _head(table, "three_public", trace, layout)
@@ -142,12 +149,12 @@ def three_public(table: Table, trace: Trace, layout: Layout) -> dict:
             where = f"/tables/three_public/rows/{len(out['rows'])}"
             item = {"dept_code": code, "dept_name": name}
         trace.at(where, row.page, row.line, row.text)
-        _place(trace, where, keys, figures, row, item)
+        _place(trace, where, keys, figures, row, item, pending)
         (out.__setitem__("total", item) if "label" in item else out["rows"].append(item))
     return out
 
 
-def summary(table: Table, kind: str, trace: Trace, layout: Layout) -> dict:
+def summary(table: Table, kind: str, trace: Trace, layout: Layout, pending: list) -> dict:
     fiscal = kind == "fiscal_summary"
     out = _head(table, kind, trace, layout)
     out["income"], out["expenditure"] = {}, []
@@ -175,7 +182,7 @@ def summary(table: Table, kind: str, trace: Trace, layout: Layout) -> dict:
                 where = f"{base}/{income_key}" if top else f"{base}/income/{income_key}"
                 item = {"label": label}
                 trace.at(where, row.page, row.line, row.text)
-                _place(trace, where, ["amount"], figures, row, item)
+                _place(trace, where, ["amount"], figures, row, item, pending)
                 (out.__setitem__(income_key, item) if top else out["income"].__setitem__(income_key, item))
                 continue
             if spend_key is None:
@@ -183,7 +190,7 @@ def summary(table: Table, kind: str, trace: Trace, layout: Layout) -> dict:
             else:
                 where, item = f"{base}/{spend_key}", {"label": label}
             trace.at(where, row.page, row.line, row.text)
-            _place(trace, where, spend_keys, figures, row, item)
+            _place(trace, where, spend_keys, figures, row, item, pending)
             (out["expenditure"].append(item) if spend_key is None else out.__setitem__(spend_key, item))
     if fiscal:
         printed = header_columns(table, R.FISCAL_COLUMNS)
@@ -191,9 +198,10 @@ def summary(table: Table, kind: str, trace: Trace, layout: Layout) -> dict:
     return out
 
 
-def build_text_table(table: Table, kind: str, trace: Trace, layout: Layout) -> dict:
+def build_text_table(table: Table, kind: str, trace: Trace, layout: Layout, pending: list) -> dict:
+    """The table's model; rows printing fewer figures than columns are appended to `pending`."""
     if kind in ("budget_summary", "fiscal_summary"):
-        return summary(table, kind, trace, layout)
+        return summary(table, kind, trace, layout, pending)
     if kind == "three_public":
-        return three_public(table, trace, layout)
-    return classified(table, kind, trace, layout)
+        return three_public(table, trace, layout, pending)
+    return classified(table, kind, trace, layout, pending)
