@@ -74,28 +74,58 @@ class Baseline:
         return sum(n for (doc, *_), n in self.entries.items() if doc in self.checked and n > 0)
 
 
+MAX_COUNT = 10**9
+
+
 def load_baseline(path: Path) -> Baseline:
+    """Read a baseline; InputError naming the file (and the entry) for anything but the shape
+    BaselineWriter writes."""
+    from decimal import Decimal
+
+    from budgetlint.loader import read_file
+
     name = str(path)
     try:
-        payload = json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise InputError(name, "no such baseline file (write one with --write-baseline)") from None
+        raw = read_file(path, name)
+    except InputError as err:
+        if err.message == "no such file":
+            raise InputError(name, "no such baseline file (write one with --write-baseline)") from None
+        raise
+    try:
+        payload = json.loads(raw.decode("utf-8"), parse_int=Decimal, parse_float=Decimal)
     except json.JSONDecodeError as err:
         raise InputError(name, f"invalid JSON: {err.msg}", err.lineno, err.colno) from None
-    except (OSError, UnicodeDecodeError) as err:
+    except UnicodeDecodeError as err:
         raise InputError(name, f"cannot read: {err}") from None
+    except RecursionError:
+        raise InputError(name, "invalid baseline: nested too deeply") from None
+    except ValueError as err:  # NaN, Infinity
+        raise InputError(name, f"invalid JSON: {err}") from None
     if not isinstance(payload, dict) or payload.get("format") != FORMAT:
         raise InputError(name, f'not a budgetlint baseline (expected "format": "{FORMAT}")')
-    if payload.get("version") != VERSION:
-        raise InputError(
-            name, f"baseline version {payload.get('version')!r} is not supported (use {VERSION})"
-        )
+    version = payload.get("version")
+    if version != VERSION or isinstance(version, bool):
+        shown = str(version)[:20] if isinstance(version, Decimal | str) else type(version).__name__
+        raise InputError(name, f"baseline version {shown} is not supported (use {VERSION})")
+    findings = payload.get("findings")
+    if findings is None:
+        findings = []
+    if not isinstance(findings, list):
+        raise InputError(name, '"findings" must be a list of entries')
     entries: Counter = Counter()
-    for i, e in enumerate(payload.get("findings") or []):
-        try:
-            entries[(e["file"], e["rule"], e["pointer"], e["hash"])] += int(e.get("count", 1))
-        except (KeyError, TypeError, ValueError):
-            raise InputError(name, f"findings[{i}]: each entry needs file, rule, pointer and hash") from None
+    for i, e in enumerate(findings):
+        keys = ("file", "rule", "pointer", "hash")
+        if not isinstance(e, dict) or not all(isinstance(e.get(k), str) for k in keys):
+            raise InputError(name, f"findings[{i}]: each entry needs file, rule, pointer and hash (text)")
+        count = e.get("count", Decimal(1))
+        if (
+            not isinstance(count, Decimal)
+            or not count.is_finite()
+            or count != count.to_integral_value()
+            or not 1 <= count <= MAX_COUNT
+        ):
+            raise InputError(name, f"findings[{i}]: count must be a whole number from 1 to {MAX_COUNT:,}")
+        entries[(e["file"], e["rule"], e["pointer"], e["hash"])] += int(count)
     return Baseline(path, entries)
 
 

@@ -73,6 +73,11 @@ def discover(args: Iterable[str], stdin_name: str = "<stdin>", stdin=None) -> li
     out: list[Source] = []
     for arg in args:
         path = Path(arg)
+        try:
+            path.is_dir()
+        except (OSError, ValueError):  # a name too long, a NUL: reported when it is read
+            out.append(Source(arg, arg))
+            continue
         if arg == "-":
             from budgetlint.loader import InputError, read_capped
 

@@ -96,6 +96,10 @@ def main() -> None:
         raise
     except BrokenPipeError:
         sys.exit(EXIT_USAGE)
+    except OSError as err:  # a path of an option that cannot even be looked at (too long …)
+        name = str(err.filename or "")
+        name = name if len(name) <= 80 else f"{name[:40]}…{name[-30:]}"
+        fail(f"budgetlint: {name}: {err.strerror or err}")
     except Exception as err:  # the promise: never a traceback, always a clear line and exit 2
         fail(f"budgetlint: internal error: {type(err).__name__}: {err} (please report this)")
     sys.exit(EXIT_CLEAN)

@@ -88,19 +88,22 @@ def find_config(start: Path) -> tuple[Path, str] | None:
         if own.is_file():
             return own, ""
         pyproject = folder / "pyproject.toml"
-        if (
-            pyproject.is_file()
-            and _mentions_budgetlint(pyproject)
-            and "budgetlint" in _read(pyproject).get("tool", {})
-        ):
-            return pyproject, "tool.budgetlint."
+        if pyproject.is_file() and _mentions_budgetlint(pyproject):
+            tool = _read(pyproject).get("tool")
+            if isinstance(tool, dict) and "budgetlint" in tool:
+                return pyproject, "tool.budgetlint."
     return None
 
 
 def load_config(explicit: str | None = None, use_files: bool = True, start: Path | None = None) -> Config:
     if explicit is not None:
         path = Path(explicit)
-        if not path.is_file():
+        try:
+            is_file = path.is_file()
+        except (OSError, ValueError) as err:  # a name too long …
+            why = getattr(err, "strerror", None) or err
+            raise ConfigError(_short(explicit), f"cannot read: {why}") from None
+        if not is_file:
             raise ConfigError(explicit, "no such config file")
         prefix = "tool.budgetlint." if path.name == "pyproject.toml" else ""
         found = (path, prefix)
@@ -113,10 +116,19 @@ def load_config(explicit: str | None = None, use_files: bool = True, start: Path
     path, prefix = found
     table = _read(path)
     if prefix:
-        table = table.get("tool", {}).get("budgetlint")
+        tool = table.get("tool")
+        if tool is not None and not isinstance(tool, dict):
+            raise ConfigError(f"{path}: tool", "expected a table [tool]")
+        table = (tool or {}).get("budgetlint")
         if table is None:
             raise ConfigError(str(path), "no [tool.budgetlint] table")
+        if not isinstance(table, dict):
+            raise ConfigError(f"{path}: tool.budgetlint", "expected a table [tool.budgetlint]")
     return parse_table(table, path, prefix)
+
+
+def _short(text: str) -> str:
+    return text if len(text) <= 80 else f"{text[:40]}…{text[-30:]}"
 
 
 def _mentions_budgetlint(path: Path) -> bool:
@@ -134,12 +146,19 @@ def _read(path: Path) -> dict:
     else:  # pragma: no cover - Python 3.10
         import tomli as tomllib
 
+    from budgetlint.loader import InputError, read_file
+
     try:
-        return tomllib.loads(path.read_text(encoding="utf-8"), parse_float=Decimal)
+        text = read_file(path, str(path), limit=1 << 20).decode("utf-8")
+        return tomllib.loads(text, parse_float=Decimal)
     except tomllib.TOMLDecodeError as err:
         raise ConfigError(str(path), f"invalid TOML: {err}") from None
-    except (OSError, UnicodeDecodeError) as err:
+    except InputError as err:
+        raise ConfigError(str(path), err.message.replace("the file is larger", "larger")) from None
+    except UnicodeDecodeError as err:
         raise ConfigError(str(path), f"cannot read: {err}") from None
+    except RecursionError:  # arrays or tables nested thousands deep
+        raise ConfigError(str(path), "invalid TOML: nested too deeply") from None
 
 
 def parse_table(table: dict, path: Path, prefix: str = "") -> Config:

@@ -77,10 +77,19 @@ def rule_files(paths: Iterable[Path]) -> list[Path]:
     """The rule files of files and folders, each once (a folder and a file in it may both be
     named; loading the file twice would report its rules as duplicates of themselves)."""
     found: dict[Path, Path] = {}
+    problems = []
     for path in paths:
-        files = sorted(path.rglob("*.rules")) if path.is_dir() else [path] if path.suffix == ".rules" else []
+        if path.is_dir():
+            files = sorted(path.rglob("*.rules"))
+        elif path.suffix == ".rules":
+            files = [path]
+        else:  # read as nothing, it would pass every document silently
+            problems.append(f"{path}: not a rule file (a rule file's name ends in .rules)")
+            continue
         for f in files:
             found.setdefault(f.resolve(), f)
+    if problems:
+        raise RulebookError(problems)
     return list(found.values())
 
 

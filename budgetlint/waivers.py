@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import glob
+import os
 import re
 from dataclasses import dataclass
 from datetime import date
-from fnmatch import fnmatchcase
+from fnmatch import fnmatchcase, translate
 from pathlib import Path
 
 from budgetlint.findings import Finding
@@ -37,10 +39,24 @@ class Waiver:
 
 
 class Waivers:
+    """The waivers of a run, indexed so that a finding is compared with the waivers of its rule
+    whose document glob matches its document, not with every waiver: each distinct glob is
+    compiled once and matched once per document (100,000 waivers took 40 s)."""
+
     def __init__(self, path: Path, display: str, entries: list[Waiver], today: date | None = None):
         self.path, self.display, self.entries = path, display, entries
         self.base = path.resolve().parent
         self.today = today or date.today()
+        self._globbed: dict[str, bool] = {}
+        self._by_rule: dict[str, list[int]] = {}  # rule → its waivers, in file order
+        self._literal: dict[str, list[int]] = {}  # a document named without wildcards → waivers
+        self._patterns: dict[str, list[int]] = {}  # a glob → its waivers
+        for i, w in enumerate(entries):
+            self._by_rule.setdefault(w.rule, []).append(i)
+            kind = self._patterns if any(c in w.document for c in "*?[") else self._literal
+            kind.setdefault(w.document, []).append(i)
+        self._compiled: list | None = None
+        self._last: tuple[str, set[int]] | None = None  # the last document's matching waivers
 
     def key(self, doc_name: str) -> str:
         """A document's path as the waivers file names it: relative to its folder when possible."""
@@ -50,20 +66,52 @@ class Waivers:
         except (ValueError, OSError):
             return path.as_posix()
 
+    def _matching(self, key: str) -> set[int]:
+        """The waivers whose document glob matches the document key."""
+        if self._last is not None and self._last[0] == key:
+            return self._last[1]
+        if self._compiled is None:
+            self._compiled = [(re.compile(translate(p)).match, ids) for p, ids in self._patterns.items()]
+        hit = set(self._literal.get(key, ()))
+        for match, ids in self._compiled:
+            if match(key):
+                hit.update(ids)
+        self._last = (key, hit)
+        return hit
+
     def find(self, doc_name: str, finding: Finding) -> Waiver | None:
-        key = self.key(doc_name)
-        for w in self.entries:
-            expired = w.expires is not None and w.expires < self.today
-            if not expired and w.covers(key, finding):
+        candidates = self._by_rule.get(finding.rule)
+        if not candidates:
+            return None
+        matching = self._matching(self.key(doc_name))
+        for i in candidates:
+            w = self.entries[i]
+            if i not in matching or (w.pointer is not None and finding.pointer != w.pointer):
+                continue
+            if w.expires is None or w.expires >= self.today:
                 w.used += 1
                 return w
         return None
 
     def mark_checked(self, doc_name: str) -> None:
-        key = self.key(doc_name)
-        for w in self.entries:
-            if fnmatchcase(key, w.document):
-                w.relevant = True
+        for i in self._matching(self.key(doc_name)):
+            self.entries[i].relevant = True
+
+    def _names_a_file(self, pattern: str) -> bool:
+        """Whether the document glob names an existing file (absolute, or under the waivers
+        file's folder); each distinct pattern is looked up once."""
+        known = self._globbed.get(pattern)
+        if known is None:
+            path = os.path.join(self.base, pattern)  # an absolute pattern stays as it is
+            try:
+                if glob.has_magic(path):
+                    known = next(glob.iglob(path, recursive=True), None) is not None
+                else:
+                    known = os.path.exists(path)
+            except (OSError, ValueError):  # a name too long, a NUL
+                known = False
+            self._globbed[pattern] = known
+        return known
 
     def problems(self) -> list[Finding]:
         """Waivers that are expired, or that waived nothing in a document this run checked, or
@@ -75,7 +123,7 @@ class Waivers:
                 message = f"豁免已于 {w.expires.isoformat()} 到期（{what}）：请复核后续期或删除"
             elif w.relevant and not w.used:
                 message = f"豁免未匹配任何问题（{what}）：问题可能已修正，请删除此条"
-            elif not w.relevant and not any(self.base.glob(w.document)):
+            elif not w.relevant and not self._names_a_file(w.document):
                 message = f"豁免所指文件不存在（{what}）：请更正 document"
             else:
                 continue
