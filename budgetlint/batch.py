@@ -187,6 +187,11 @@ def _sniff(source: Source) -> str:
 
 
 def _init_worker(recipe: Recipe) -> None:
+    # Ctrl-C reaches the whole process group: the parent stops the pool and says "aborted"; a
+    # worker interrupted too would print "Process ForkPoolWorker-N" and its traceback.
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     _setup(recipe)
 
 
