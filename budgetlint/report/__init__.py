@@ -8,7 +8,7 @@ from typing import NamedTuple
 
 from budgetlint.findings import Finding
 
-FORMATS = ("text", "json", "sarif", "github", "junit")
+FORMATS = ("text", "json", "sarif", "github", "junit", "html")
 
 
 # Named tuples and a plain class rather than dataclasses, which cost ~0.5–1 ms each to create
@@ -21,6 +21,7 @@ class Item(NamedTuple):
     finding: Finding
     waived: object | None = None  # a budgetlint.waivers.Waiver
     fingerprint: str | None = None
+    baselined: bool = False  # known to the baseline: passed only to a reporter that wants_baselined
 
 
 class Summary:
@@ -54,6 +55,8 @@ class Summary:
 
     def add(self, items) -> None:
         for item in items:
+            if item.baselined:
+                continue
             if item.waived is not None:
                 self.waived += 1
             else:
@@ -63,6 +66,8 @@ class Summary:
 
 class Reporter:
     """begin(), then file(name, items) per document in input order, then end(summary)."""
+
+    wants_baselined = False  # True: file() also gets the findings a baseline knows (Item.baselined)
 
     def __init__(self, out, rules=None, color: bool = False, fail_on: str = "error"):
         self.out = out
@@ -90,6 +95,8 @@ def make_reporter(fmt: str, out, rules=None, color: bool = False, fail_on: str =
         from budgetlint.report.github import GithubReporter as cls
     elif fmt == "junit":
         from budgetlint.report.junit import JunitReporter as cls
+    elif fmt == "html":
+        from budgetlint.report.html import HtmlReporter as cls
     else:
         from budgetlint.report.text import TextReporter as cls
     return cls(out, rules, color=color, fail_on=fail_on)
