@@ -30,6 +30,8 @@ def _split(values) -> tuple[str, ...] | None:
 class Post:
     """What happens to a document's findings after the engine: severity, selection, waivers, baseline."""
 
+    keep_known = False  # pass on the findings the baseline knows, marked Item.baselined
+
     def __init__(self, config, tags, waivers=None, baseline=None, writer=None):
         from budgetlint.config import rule_selected, severity_for
 
@@ -62,6 +64,8 @@ class Post:
                 and self.baseline is not None
                 and self.baseline.is_known(result.name, finding, digest)
             ):
+                if self.keep_known:  # shown apart by a reporter that wants them (html)
+                    out.append(Item(finding, None, digest, True))
                 continue
             if waiver is None and self.writer is not None:
                 self.writer.add(result.name, finding, digest)
@@ -279,6 +283,9 @@ def check(files, fmt, output, rule_dirs, no_builtin_rules, config_file, no_confi
     )
     reporter = make_reporter(fmt, out, [r.info for r in rulebook.rules], color=fmt == "text" and paint,
                              fail_on=config.fail_on)  # fmt: skip
+    if fmt == "html":  # the report shows each document's tables: it reads the documents again
+        reporter.sources = {s.name: s for s in sources}
+    post.keep_known = reporter.wants_baselined
     summary = Summary(fail_on=config.fail_on, statistics=statistics)
     bar = batch.Progress(len(sources), enabled=progress)
     try:
