@@ -99,10 +99,17 @@ def test_import_refuses_to_overwrite_its_input(tmp_path):
 
 
 def test_import_with_unplaced_figures_exits_1_and_says_incomplete(tmp_path):
+    # the seed without its “三公” section: nothing then says which of the 三公 table's four
+    # columns its second 2.00 is in, so that figure is unplaced
+    text = (ROOT / "samples" / "xunwu-2023-social-insurance.txt").read_text(encoding="utf-8")
+    start, end = text.index("二、2023 年“三公”经费预算情况说明"), text.index("第四部分 名词解释")
+    source = tmp_path / "seed.txt"
+    source.write_text(text[:start] + text[end:], encoding="utf-8")
     out = tmp_path / "seed.json"
-    proc = run_cli("import", str(ROOT / "samples" / "xunwu-2023-social-insurance.txt"), "-o", str(out))
+    proc = run_cli("import", str(source), "-o", str(out))
     assert proc.returncode == 1
     assert "IMPORT-01" in proc.stdout
+    assert "outbound、reception、vehicle_operation、vehicle_purchase" in proc.stdout
     assert json.loads(out.read_text(encoding="utf-8"))["source"]["note"].startswith("INCOMPLETE")
 
 

@@ -140,6 +140,10 @@ def import_layout(layout: Layout, name: str | None = None) -> Imported:
         "note": "Imported by budgetlint import; not checked by hand.",
     }
     doc["entity"] = {"name": entity_name or ""}
+    issuers = [t.get("issuer") or {} for t in built.values()]
+    codes = {i.get("code") for i in issuers if i.get("name") == entity_name} - {None}
+    if len(codes) == 1 and entity_name:  # the code every table prints before the entity's name
+        doc["entity"]["code"] = codes.pop()
     if entity_page:
         trace.at("/entity/name", entity_page, entity_line, entity_name)
     doc["title"] = {"text": title or "", "year": year if title else None}

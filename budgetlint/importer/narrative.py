@@ -76,11 +76,20 @@ class Reader:
         table_pages |= {
             p.number for p in layout.pages if p.lines and re.sub(r"\s", "", p.lines[0].text) == "目录"
         }
+        # plain text may run the narrative and the tables on one page (the seed has no page
+        # breaks): there a page's narrative is its lines above the first table's title
+        first_title = {}
+        if layout.kind == "text":
+            for t in layout.tables:
+                if t.title_line and t.pages[0] not in first_title:
+                    first_title[t.pages[0]] = t.title_line
+            table_pages -= set(first_title)
         self.lines = [
             (page.number, i, line.text.strip())
             for page in layout.pages
             if page.number not in table_pages
             for i, line in enumerate(page.lines, 1)
+            if i < first_title.get(page.number, i + 1)
         ]
 
     def heading(self, test) -> int | None:
@@ -359,6 +368,10 @@ def read_glossary(r: Reader) -> dict | None:
 def read_narrative(layout: Layout, trace: Trace, year: int | None) -> dict:
     """{"overview": …, "glossary": …, "narrative": …} for the parts found (absent when not)."""
     r = Reader(layout, trace, year)
+    from .narrative_jiangxi import is_jiangxi, read_jiangxi
+
+    if is_jiangxi(r):  # the Jiangxi 情况说明's own parts and wording
+        return read_jiangxi(r)
     out: dict = {}
     overview = read_overview(r)
     if overview:
