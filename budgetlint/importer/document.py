@@ -90,11 +90,29 @@ def import_layout(layout: Layout, name: str | None = None) -> Imported:
     trace = Trace()
     kinds: dict[str, object] = {}
     performance = 0
+    forms: list[dict] = []
+    others: list[dict] = []
+    other_tables: dict[str, object] = {}  # their layout tables, for the count of printed figures
+    pending: list = []  # text rows printing fewer figures than columns: placed once all is read
     for table in layout.tables:
         kind = T.kind_of(table)
+        if kind == T.PERFORMANCE and table.method == "text":
+            from .text_forms import form_lines, read_form
+
+            form = read_form(form_lines(layout, table), trace, len(forms))
+            forms.extend([form] if form else [])
+            continue
         if kind == T.PERFORMANCE:
             performance += 1
             continue
+        if kind is None and table.method == "text":
+            from .text_other import other_table
+
+            other = other_table(table, len(others), trace, pending)
+            if other is not None:  # a table outside the template, its columns known by caption
+                others.append(other)
+                other_tables[f"other/{len(others) - 1}"] = table
+                continue
         if kind is None or kind in kinds:
             why = "a second table of the same kind" if kind else "a table of no known kind"
             trace.report(
@@ -112,7 +130,6 @@ def import_layout(layout: Layout, name: str | None = None) -> Imported:
     profile = T.detect_profile(layout.tables, year)
 
     built: dict[str, dict] = {}
-    pending: list = []  # text rows printing fewer figures than columns: placed once all is read
     for kind in T.KINDS:
         table = kinds.get(kind)
         if table is None:
@@ -153,7 +170,10 @@ def import_layout(layout: Layout, name: str | None = None) -> Imported:
     from .narrative import read_narrative
 
     doc.update(read_narrative(layout, trace, year))  # overview, glossary, narrative: those found
-    doc["tables"] = built
+    doc["tables"] = built | ({"other": others} if others else {})
+    if forms:
+        doc["performance_goals"] = forms
+        _parent_from_forms(doc, forms, trace)
     if pending:
         from .text_place import place_pending
 
@@ -172,7 +192,7 @@ def import_layout(layout: Layout, name: str | None = None) -> Imported:
             trace.report("IMPORT-02", None, None, kind, f"the template's {kind} table was not found")
     doc = _decimals(doc)  # numbers as the loader reads them: Decimal, never int
     doc["source"]["locations"] = dict(sorted(trace.locations.items(), key=lambda kv: _order(kv[0])))
-    printed, rows_printed = _printed(kinds)
+    printed, rows_printed = _printed(kinds | other_tables)
     table_figures = sum(
         1 for p in trace.locations if p.startswith("/tables/") and "/columns/" not in p and _is_figure(doc, p)
     )
@@ -190,6 +210,21 @@ def import_layout(layout: Layout, name: str | None = None) -> Imported:
         rows_printed=rows_printed,
         rows_placed=rows_printed - sum(1 for f in trace.findings if f.rule == "IMPORT-05"),
     )
+
+
+def _parent_from_forms(doc: dict, forms: list[dict], trace: Trace) -> None:
+    """entity.parent: the 主管部门 every 项目支出绩效目标表 prints, when its code is the head of the
+    entity's code (202 over 202002) — a unit's forms name the department above it."""
+    departments = {(f["department"].get("code"), f["department"].get("name")) for f in forms}
+    code = doc["entity"].get("code")
+    if len(departments) != 1 or not code:
+        return
+    parent_code, parent_name = departments.pop()
+    if parent_code and parent_name and parent_code != code and code.startswith(parent_code):
+        doc["entity"]["parent"] = {"code": parent_code, "name": parent_name}
+        where = trace.locations.get("/performance_goals/0/department/text")
+        if where:
+            trace.at("/entity/parent", where["page"], where["line"], forms[0]["department"]["text"])
 
 
 def _decimals(value):

@@ -65,13 +65,16 @@ def read_jiangxi(r: Reader) -> dict:
         body = lines[start:end]
         if number == 1 and not _APPENDIX.match(text):
             out["overview"] = _overview(r, body)
+        elif number == 4 and "名词解释" in text:
+            out["glossary"] = _glossary(body)
         elif number == 3:
             narrative["title"] = text
             narrative["year"] = heading["year"]
             _explanation(r, body, narrative, out["headings"])
-    glossary = read_glossary(r)
-    if glossary:
-        out["glossary"] = glossary
+    if "glossary" not in out:
+        glossary = read_glossary(r)
+        if glossary:
+            out["glossary"] = glossary
     if narrative:
         out["narrative"] = narrative
     return out
@@ -99,6 +102,23 @@ def _explanation(r: Reader, body: list, narrative: dict, headings: list) -> None
                 if words in heading:
                     reader(r, _section(body, a, b), narrative, key)
                     break
+
+
+def _glossary(body: list) -> dict:
+    """名词解释 by its 一、收入科目 / 二、支出科目 … sections, each term （n）term：definition."""
+    sections: list[dict] = []
+    for _, _, text in body[1:]:
+        term = re.match(r"^(（[一二三四五六七八九十]+）)(.+?)[：:](.*)$", text)
+        if _LEVEL2.match(text) and len(text) < 20:
+            sections.append({"title": text, "terms": []})
+        elif term:
+            if not sections:
+                sections.append({"terms": []})
+            entry = {"number": term.group(1), "term": term.group(2), "definition": term.group(3)}
+            sections[-1]["terms"].append(entry)
+        elif sections and sections[-1]["terms"]:
+            sections[-1]["terms"][-1]["definition"] += text  # a definition wrapped over lines
+    return {"title": body[0][2], "sections": sections}
 
 
 def _overview(r: Reader, body: list) -> dict:

@@ -31,7 +31,8 @@ def _change(r: Reader, sec: Section, pointer: str, text: str, at: int = 0) -> di
     if pct and out["pct"] is None:
         out["pct"] = amount(pct.group(1))
         r.record(f"{pointer}/pct", sec, match.end() + pct.start(1))
-    reason = re.search(r"主要原因(?:是)?[：:]?(.+?)。", rest)
+    # 主要原因是：…。 states a reason (kept with its full stop, as printed); 主要原因同… refers to one
+    reason = re.search(r"主要原因是[：:]?(.+?。)", rest) or re.search(r"主要原因(同[^。]+)", rest)
     out["reason"] = reason.group(1) if reason else None
     said = re.match(r"，([^，。]+?)。", rest)
     out["text"] = said.group(1) if said and not reason and "原因" not in said.group(1) else None

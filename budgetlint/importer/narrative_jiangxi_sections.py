@@ -65,7 +65,8 @@ def _quantities(r: Reader, sec: Section, pointer: str, text: str, start: int, en
     printed before them."""
     out = []
     for m in re.finditer(rf"([\u4e00-\u9fff]{{2,6}}?)\s*({NUM})\s*(人|万元|个|次|户)", text[start:end]):
-        name = re.sub(r"(?:安排|本年度|预测)+$", "", m.group(1)) or m.group(1)
+        words = re.split(r"本年度|预测|根据", m.group(1))[-1]  # the words right before the figure
+        name = re.sub(r"安排$", "", words) or words
         r.record(f"{pointer}/{len(out)}/value", sec, start + m.start(2))
         out.append({"name": name, "value": amount(m.group(2)), "unit": m.group(3)})
     return out

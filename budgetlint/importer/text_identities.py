@@ -78,8 +78,9 @@ def _keys(table: dict) -> list[str]:
 
 
 def _rows(kind: str, table: dict) -> list[tuple[str, dict]]:
-    out = [(pointer("tables", kind, "total"), table["total"])] if table.get("total") else []
-    return out + [(pointer("tables", kind, "rows", i), row) for i, row in enumerate(table.get("rows") or [])]
+    path = kind.split("/")  # other/0: a table of tables.other
+    out = [(pointer("tables", *path, "total"), table["total"])] if table.get("total") else []
+    return out + [(pointer("tables", *path, "rows", i), row) for i, row in enumerate(table.get("rows") or [])]
 
 
 def _row_sums(b: Builder, kind: str, rows: list[tuple[str, dict]], keys: list[str]) -> None:
@@ -184,11 +185,12 @@ def _empty_budget_tables(b: Builder, tables: dict) -> None:
         if not t or t.get("rows") or t.get("total") or "空表" not in note:
             continue
         name = f"{t.get('title')}为空表（{note}）"
-        for other in ("revenue", "fiscal_summary"):
-            o = tables.get(other)
+        others = [("revenue", tables.get("revenue")), ("fiscal_summary", tables.get("fiscal_summary"))]
+        others += [(f"other/{n}", o) for n, o in enumerate(tables.get("other") or [])]
+        for other, o in others:
             if not o or kind not in _keys(o):
                 continue
-            rows = _rows(other, o) if other == "revenue" else _summary_lines(o)
+            rows = _summary_lines(o) if other == "fiscal_summary" else _rows(other, o)
             for where, row in rows:
                 b.equal(name, [(where, row, kind)], [])
 
@@ -223,4 +225,7 @@ def constraints_of(doc: dict, shorts: dict[str, Short]) -> list[Constraint]:
     _summary_to_revenue(b, tables)
     _empty_budget_tables(b, tables)
     _three_public_text(b, doc)
+    from .text_other import other_identities
+
+    other_identities(b, tables)
     return b.out

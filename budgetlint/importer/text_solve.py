@@ -102,6 +102,8 @@ def _sums(parts: list[dict]) -> list[set[int]] | None:
 def revise(constraint: Constraint) -> list[Short] | None:
     """Rule out the candidates no choice of the others completes; the rows that lost some, or
     None when the constraint cannot hold (or is too wide to decide): then nothing is ruled out."""
+    if all(len(row.domain) <= 1 for row, _, _ in constraint.terms):
+        return []  # nothing left to rule out (whether it holds is the rules' business, not ours)
     parts = _contributions(constraint)
     if not parts:
         return []

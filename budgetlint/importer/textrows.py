@@ -79,8 +79,24 @@ def _head(table: Table, kind: str, trace: Trace, layout: Layout) -> dict:
         "title": table.title,
         "issuer": issuer(table),
         "amount_unit": table.unit,
-        "note": note(layout, table),
+        "note": text_note(layout, table),
     }
+
+
+def text_note(layout: Layout, table: Table) -> str | None:
+    """The 注… line printed right above the title (the seed's template prints each note there),
+    else the one right under the table unless a title follows it: then it is that table's note."""
+    page = layout.page(table.pages[0])
+    above = page.lines[table.title_line - 2].text if table.title_line and table.title_line > 1 else ""
+    if above.startswith("注"):
+        return above
+    below = note(layout, table)
+    if below is None:
+        return None
+    last = layout.page(table.pages[-1])
+    titled = {t.title_line for t in layout.tables if t.pages[0] == last.number and t.title_line}
+    at = next((i for i, line in enumerate(last.lines, 1) if line.text == below), None)
+    return None if at is not None and at + 1 in titled else below
 
 
 def classified(table: Table, kind: str, trace: Trace, layout: Layout, pending: list) -> dict:
