@@ -1,12 +1,15 @@
 """Benchmark `budgetlint import`: time per page and per document on the corpus PDFs, against
 pdfplumber's own page parsing (open, then extract the words of every page) — the floor.
 
-    python bench/import_bench.py [--repeat 3] [PDF ...]
+    python bench/import_bench.py [--repeat 3] [--text TXT ...] [PDF ...]
 
 Default PDFs: /work/shared/corpus/*.pdf when present, else tests/fixtures/pdf/*.pdf. For each PDF,
 the best of `--repeat` runs of: the floor (pdfplumber.open + extract_words on every page), the
 layout (budgetlint.importer.layout.read_pdf) and the whole import (layout + mapping). A PDF the
-importer refuses (not a disclosure) is timed up to the refusal and marked. Not part of the tests.
+importer refuses (not a disclosure) is timed up to the refusal and marked. Then each extracted
+text (`--text`, default the seed's samples/xunwu-2023-social-insurance.txt): the best of
+`--repeat` × 5 whole imports (reading, the tables, the placement of short rows by the document's
+identities, the narrative, the forms). Not part of the tests.
 """
 
 from __future__ import annotations
@@ -43,6 +46,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("pdfs", nargs="*", type=Path)
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument(
+        "--text", nargs="*", type=Path, default=[ROOT / "samples" / "xunwu-2023-social-insurance.txt"]
+    )
     args = parser.parse_args(argv)
     from budgetlint.importer.checking import ImportFailure, import_path
     from budgetlint.importer.layout import read_pdf
@@ -82,6 +88,9 @@ def main(argv: list[str] | None = None) -> int:
             f"{1000 * total_import / total_pages:>8.1f} {total_import / total_floor:>6.2f}"
         )
         print(f"a 20-page disclosure: {20 * total_import / total_pages:.2f} s (target ≤ 1.5 s)")
+    for path in args.text or []:
+        text_s, _ = best(lambda p=path: import_path(p), 5 * args.repeat)
+        print(f"{path.name:<50} text import {1000 * text_s:.1f} ms (best of {5 * args.repeat})")
     return 0
 
 
