@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 
+import pytest
 import yaml
 
 from budgetlint.engine import check_document
@@ -78,3 +79,20 @@ def test_final_rules_are_silent_on_budgets_and_budget_premises_on_the_final(rule
         assert not [f for f in found if f.rule.startswith("FA-")], name
     found = {f.rule for f in check_document(_load(), rulebook)}
     assert not found & {"COMP-01", "COMP-07C", "COMP-13", "META-01N", "PA-05"}
+
+
+BROKEN = sorted((SAMPLES / "broken" / "final").glob("*.json"))
+
+
+@pytest.mark.parametrize("path", BROKEN, ids=[p.stem for p in BROKEN])
+def test_broken_final_sample(path, rulebook):
+    """samples/broken/final/<group>.json: the corpus 决算 with defects injected for one rule group;
+    the findings of that group's rules are exactly those listed, each with its arithmetic."""
+    spec = yaml.safe_load(path.with_suffix(".expected.yaml").read_text(encoding="utf-8"))
+    findings = check_document(load_path(path), rulebook)
+    assert not [f for f in findings if f.rule == "schema"], "a broken sample must still fit the schema"
+    prefixes = tuple(spec["prefixes"])
+    got = sorted((f.rule, f.pointer, f.severity) for f in findings if f.rule.startswith(prefixes))
+    assert got == sorted((e["rule"], e["pointer"], e["severity"]) for e in spec["findings"])
+    assert all(str(e.get("why", "")).strip() for e in spec["findings"])
+    assert len(BROKEN) == 3
