@@ -153,12 +153,15 @@ def check_source(source: Source) -> FileResult:
     except Exception as err:  # a fault of ours on one document must not stop the batch
         fault = f"internal error {type(err).__name__}: {err} (please report it)"
         return FileResult(source.name, error=f"{source.name}: error: {fault}")
-    findings = tuple(check_document(doc, _STATE["rulebook"], settings=_STATE["settings"]))
-    prints = None
-    if _STATE["recipe"].fingerprints:
-        from budgetlint.baseline import fingerprint
+    try:
+        findings = tuple(check_document(doc, _STATE["rulebook"], settings=_STATE["settings"]))
+        prints = None
+        if _STATE["recipe"].fingerprints:
+            from budgetlint.baseline import fingerprint
 
-        prints = tuple(fingerprint(doc.data, f) for f in findings)
+            prints = tuple(fingerprint(doc.data, f) for f in findings)
+    except (RecursionError, MemoryError):  # data nested hundreds deep: one document, one message
+        return FileResult(source.name, error=f"{source.name}: error: the document is too deep to check")
     return FileResult(source.name, findings, prints)
 
 

@@ -50,7 +50,11 @@ def rule_findings(
 ):
     if not isinstance(doc.data, dict):
         return []
-    data = in_wan(doc.data)  # rules read every amount in 万元, whatever unit it was printed in
+    try:
+        data = in_wan(doc.data)  # rules read every amount in 万元, whatever unit it was printed in
+    except RecursionError:  # JSON nested hundreds deep (the parser allows ~1000; YAML stops at 100)
+        message = "the document is nested too deeply for the rules to read it"
+        return [Finding(doc.name, 1, 1, "schema", "error", message, "")]
     pointers = Pointers(data)
     profile = settings.profile_of(doc.data)
     values = settings.for_rules()

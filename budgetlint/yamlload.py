@@ -9,7 +9,7 @@ import yaml
 from budgetlint.findings import escape_pointer_token
 
 MAX_DEPTH = 100
-MAX_NODES = 250_000  # as loader.MAX_VALUES; aliases are counted once here, expanded below
+MAX_NODES = 100_000  # as loader.MAX_VALUES; aliases are counted once here, expanded below
 
 
 class TooLarge(Exception):

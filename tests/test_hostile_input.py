@@ -103,7 +103,7 @@ def test_standard_input_is_read_with_a_cap():
 )
 def test_json_with_too_many_values_is_refused_before_parsing(text):
     start = time.perf_counter()
-    with pytest.raises(InputError, match="more than 250,000 values"):
+    with pytest.raises(InputError, match=f"more than {MAX_VALUES:,} values"):
         load_bytes(text.encode(), "x.json")
     assert time.perf_counter() - start < 2
 
@@ -114,7 +114,7 @@ def test_json_commas_inside_strings_are_not_values():
 
 
 def test_yaml_element_count_and_depth_are_bounded_while_parsing():
-    with pytest.raises(InputError, match="more than 250,000 values") as info:
+    with pytest.raises(InputError, match=f"more than {MAX_VALUES:,} values") as info:
         load_bytes(("- 1\n" * (MAX_VALUES + 10)).encode(), "x.yaml")
     assert info.value.line == MAX_VALUES
     with pytest.raises(InputError, match="nested more than 100 deep") as info:
@@ -147,3 +147,17 @@ def test_a_waivers_file_with_a_control_character_is_one_clear_message(tmp_path: 
     message = "invalid YAML: the control character U+001B is not allowed in YAML text"
     assert result.stderr.strip().endswith(f"w.yaml:3:12: error: {message}")
     assert "internal error" not in result.stderr
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_json_nested_hundreds_deep_is_one_finding_not_a_recursion_error(tmp_path: Path, jobs):
+    data = json.loads(SAMPLE.read_text(encoding="utf-8"))
+    data["tables"]["basic_expenditure"]["rows"][0]["total"] = "DEEP"
+    text = json.dumps(data, ensure_ascii=False).replace('"DEEP"', "[" * 500 + "]" * 500)
+    (tmp_path / "deep.json").write_text(text, encoding="utf-8")
+    (tmp_path / "ok.json").write_bytes(SAMPLE.read_bytes())
+    result = run_cli("check", "--no-config", "-j", jobs, str(tmp_path))
+    assert "internal error" not in result.stdout + result.stderr
+    message = "error schema the document is nested too deeply for the rules to read it"
+    assert f"deep.json:1:1: {message}" in result.stdout
+    assert "in 2 files" in result.stdout
