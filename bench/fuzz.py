@@ -1,6 +1,6 @@
 """Fuzz budgetlint as an adversary and a careless user would (issue 12), and count what went wrong.
 
-    python bench/fuzz.py [--seed N] [--scale X] [--jobs N]
+    python bench/fuzz.py [--seed N] [--scale X] [--parallel N]
 
 Campaigns (each run is `budgetlint check …` or `budgetlint test …` as a user types it, in a
 process forked from this one after the imports, with standard output and error captured and a
@@ -60,71 +60,103 @@ class Outcome:
 
 def run(args: list[str], cwd: Path, stdin: bytes = b"") -> Outcome:
     """`budgetlint ARGS` in a forked child: the imports are paid once, by this process."""
-    # closed below, after the child has written them (a with-block would not outlive the fork)
-    out_file, err_file = tempfile.TemporaryFile(), tempfile.TemporaryFile()  # noqa: SIM115
-    in_file = tempfile.TemporaryFile()  # noqa: SIM115
-    in_file.write(stdin)
-    in_file.seek(0)
-    start = time.monotonic()
-    pid = os.fork()
-    if pid == 0:  # the child: a user's `budgetlint ARGS`
-        code = 70
-        try:
-            os.setsid()
-            resource.setrlimit(resource.RLIMIT_AS, (ADDRESS_LIMIT, ADDRESS_LIMIT))
-            os.chdir(cwd)
-            for fd, f in ((0, in_file), (1, out_file), (2, err_file)):
-                os.dup2(f.fileno(), fd)
-            sys.stdin = io.TextIOWrapper(os.fdopen(0, "rb", closefd=False))
-            sys.stdout = io.TextIOWrapper(os.fdopen(1, "wb", closefd=False), write_through=True)
-            sys.stderr = io.TextIOWrapper(os.fdopen(2, "wb", closefd=False), write_through=True)
-            sys.argv = ["budgetlint", *args]
-            from budgetlint.cli import main
+    outcomes: list[Outcome] = []
+    runner = Runner(1)
+    runner.submit(args, cwd, outcomes.append, stdin)
+    runner.drain()
+    return outcomes[0]
 
-            try:
-                main()
-                code = 0
-            except SystemExit as stop:
-                code = stop.code if isinstance(stop.code, int) else 2
-            except BaseException:  # a traceback a user would see
-                import traceback
 
-                traceback.print_exc()
-                code = 1
-            with contextlib.suppress(Exception):
-                sys.stdout.flush()
-                sys.stderr.flush()
-        finally:
-            os._exit(code)
-    status = rusage = None
-    while status is None:
-        done, status_, rusage_ = os.wait4(pid, os.WNOHANG)
-        if done:
-            status, rusage = status_, rusage_
-            break
-        if time.monotonic() - start > KILL:
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(pid, signal.SIGKILL)
+class Runner:
+    """Up to `parallel` runs at a time; each outcome is handed to its callback when it ends."""
+
+    def __init__(self, parallel: int):
+        self.parallel = parallel
+        self.pending: dict[int, tuple] = {}  # pid → (start, out, err, stdin files, callback)
+
+    def submit(self, args: list[str], cwd: Path, done, stdin: bytes = b"") -> None:
+        while len(self.pending) >= self.parallel:
+            self._reap()
+        # closed when the run ends (a with-block would not outlive the fork)
+        out_file, err_file = tempfile.TemporaryFile(), tempfile.TemporaryFile()  # noqa: SIM115
+        in_file = tempfile.TemporaryFile()  # noqa: SIM115
+        in_file.write(stdin)
+        in_file.seek(0)
+        start = time.monotonic()
+        pid = os.fork()
+        if pid == 0:
+            _child(args, cwd, in_file, out_file, err_file)
+        self.pending[pid] = (start, out_file, err_file, in_file, done)
+
+    def drain(self) -> None:
+        while self.pending:
+            self._reap()
+
+    def _reap(self) -> None:
+        for pid, (start, out_file, err_file, in_file, done) in list(self.pending.items()):
+            finished, status, rusage = os.wait4(pid, os.WNOHANG)
+            if not finished:
+                if time.monotonic() - start > KILL:
+                    with contextlib.suppress(ProcessLookupError):
+                        os.killpg(pid, signal.SIGKILL)
+                continue
+            del self.pending[pid]
+            seconds = time.monotonic() - start
+            texts = []
+            for f in (out_file, err_file):
+                f.seek(0)
+                texts.append(f.read().decode("utf-8", "replace"))
+                f.close()
+            in_file.close()
+            done(Outcome(os.waitstatus_to_exitcode(status), seconds, rusage.ru_maxrss * 1024, *texts))
+            return
         time.sleep(0.005)
-    seconds = time.monotonic() - start
-    code = os.waitstatus_to_exitcode(status)
-    texts = []
-    for f in (out_file, err_file):
-        f.seek(0)
-        texts.append(f.read().decode("utf-8", "replace"))
-        f.close()
-    in_file.close()
-    return Outcome(code, seconds, rusage.ru_maxrss * 1024, *texts)
+
+
+def _child(args, cwd, in_file, out_file, err_file) -> None:
+    """The forked child: a user's `budgetlint ARGS`; never returns."""
+    code = 70
+    try:
+        os.setsid()
+        resource.setrlimit(resource.RLIMIT_AS, (ADDRESS_LIMIT, ADDRESS_LIMIT))
+        os.chdir(cwd)
+        for fd, f in ((0, in_file), (1, out_file), (2, err_file)):
+            os.dup2(f.fileno(), fd)
+        sys.stdin = io.TextIOWrapper(os.fdopen(0, "rb", closefd=False))
+        sys.stdout = io.TextIOWrapper(os.fdopen(1, "wb", closefd=False), write_through=True)
+        sys.stderr = io.TextIOWrapper(os.fdopen(2, "wb", closefd=False), write_through=True)
+        sys.argv = ["budgetlint", *args]
+        from budgetlint.cli import main
+
+        try:
+            main()
+            code = 0
+        except SystemExit as stop:
+            code = stop.code if isinstance(stop.code, int) else 2
+        except BaseException:  # a traceback a user would see
+            import traceback
+
+            traceback.print_exc()
+            code = 1
+        with contextlib.suppress(Exception):
+            sys.stdout.flush()
+            sys.stderr.flush()
+    finally:
+        os._exit(code)
 
 
 class Tally:
     def __init__(self, name: str):
         self.name = name
         self.runs = self.tracebacks = self.internal = self.slow = self.big = self.unclear = 0
+        self.longest = 0.0  # seconds of the slowest run
+        self.largest = 0  # peak RSS of the largest run, bytes
         self.examples: list[str] = []
 
     def add(self, outcome: Outcome, what: str, clear: bool = True) -> None:
         self.runs += 1
+        self.longest = max(self.longest, outcome.seconds)
+        self.largest = max(self.largest, outcome.rss)
         text = outcome.out + outcome.err
         problems = []
         if "Traceback (most recent call last)" in text:
@@ -526,10 +558,11 @@ def _runaway(rng: random.Random) -> str:
     )
 
 
-def campaign_rules(rng, count: int, work: Path) -> Tally:
+def campaign_rules(rng, count: int, work: Path, parallel: int) -> Tally:
     tally = Tally("rule files")
-    folder = work / "rules"
+    runner = Runner(parallel)
     for n, (name, text) in enumerate(rule_texts(rng, count)):
+        folder = work / f"rules{n}"
         folder.mkdir()
         path = folder / (name if name.endswith(".rules") else name + ".rules")
         path.write_text(text, encoding="utf-8")
@@ -537,13 +570,16 @@ def campaign_rules(rng, count: int, work: Path) -> Tally:
             cases = RULES / name.split("-", 1)[1].replace(".rules", ".cases.yaml")
             if cases.exists():
                 shutil.copy(cases, folder / cases.name)
-            outcome = run(["test", "--no-builtin-rules", str(folder)], work)
+            args = ["test", "--no-builtin-rules", str(folder)]
         else:
-            outcome = run(
-                ["check", "--no-config", "--no-builtin-rules", "--rules", str(path), str(SAMPLE)], work
-            )
-        tally.add(outcome, name)
-        shutil.rmtree(folder)
+            args = ["check", "--no-config", "--no-builtin-rules", "--rules", str(path), str(SAMPLE)]
+
+        def done(outcome, name=name, folder=folder):
+            tally.add(outcome, name)
+            shutil.rmtree(folder)
+
+        runner.submit(args, work, done)
+    runner.drain()
     tally.rule_files = count
     return tally
 
@@ -653,29 +689,33 @@ def baselines(rng: random.Random, count: int):
         yield rng.choice(shapes)
 
 
-def campaign_settings(rng, count: int, work: Path) -> Tally:
+def campaign_settings(rng, count: int, work: Path, parallel: int) -> Tally:
     tally = Tally("config, waivers, baseline")
+    runner = Runner(parallel)
+
+    def done_with(path: Path, what: str):
+        def done(outcome):
+            tally.add(outcome, what)
+            shutil.rmtree(path) if path.is_dir() else path.unlink()
+
+        return done
+
     for n, (name, text) in enumerate(configs(rng, count)):
         folder = work / f"c{n}"
         folder.mkdir()
         (folder / name).write_text(text, encoding="utf-8", errors="surrogatepass")
-        tally.add(run(["check", str(SAMPLE)], folder), f"config {text[:60]!r}")
-        shutil.rmtree(folder)
+        runner.submit(["check", str(SAMPLE)], folder, done_with(folder, f"config {text[:60]!r}"))
     for n, text in enumerate(waivers_texts(rng, count)):
         path = work / f"w{n}.yaml"
         path.write_text(text, encoding="utf-8")
-        tally.add(
-            run(["check", "--no-config", "--waivers", str(path), str(SAMPLE)], work), f"waivers {text[:60]!r}"
-        )
-        path.unlink()
+        args = ["check", "--no-config", "--waivers", str(path), str(SAMPLE)]
+        runner.submit(args, work, done_with(path, f"waivers {text[:60]!r}"))
     for n, text in enumerate(baselines(rng, count)):
         path = work / f"b{n}.json"
         path.write_text(text, encoding="utf-8")
-        tally.add(
-            run(["check", "--no-config", "--baseline", str(path), str(SAMPLE)], work),
-            f"baseline {text[:60]!r}",
-        )
-        path.unlink()
+        args = ["check", "--no-config", "--baseline", str(path), str(SAMPLE)]
+        runner.submit(args, work, done_with(path, f"baseline {text[:60]!r}"))
+    runner.drain()
     return tally
 
 
@@ -731,6 +771,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seed", type=int, default=12)
     parser.add_argument("--scale", type=float, default=1.0, help="multiply every campaign's size")
+    parser.add_argument("--parallel", type=int, default=2, help="runs at a time (rules, settings)")
     args = parser.parse_args()
     rng = random.Random(args.seed)
     import budgetlint.cli  # imported once, before the forks
@@ -746,8 +787,8 @@ def main() -> int:
         work = Path(tmp)
         for label, make in (
             ("documents", lambda: campaign_documents(rng, size(1000), work)),
-            ("rules", lambda: campaign_rules(rng, size(500), work)),
-            ("settings", lambda: campaign_settings(rng, size(100), work)),
+            ("rules", lambda: campaign_rules(rng, size(500), work, args.parallel)),
+            ("settings", lambda: campaign_settings(rng, size(100), work, args.parallel)),
             ("outputs", lambda: campaign_outputs(rng, work)),
             ("batches", lambda: campaign_batches(rng, size(10), work)),
         ):
@@ -757,12 +798,13 @@ def main() -> int:
             tallies.append(tally)
             print(f"… {label} done in {tally.seconds:.0f} s", file=sys.stderr)
     header = f"{'campaign':<28}{'runs':>6}{'inputs':>8}{'traceback':>10}{'internal':>9}"
-    header += f"{'>20 s':>6}{'>1 GB':>6}{'unclear':>8}"
+    header += f"{'>20 s':>6}{'>1 GB':>6}{'unclear':>8}{'slowest':>9}{'peak MiB':>9}"
     print(header)
     for t in tallies:
         inputs = getattr(t, "documents", getattr(t, "rule_files", t.runs))
         print(
             f"{t.name:<28}{t.runs:>6}{inputs:>8}{t.tracebacks:>10}{t.internal:>9}{t.slow:>6}{t.big:>6}{t.unclear:>8}"
+            f"{t.longest:>8.1f}s{t.largest >> 20:>9}"
         )
     print(f"seed {args.seed}, {time.monotonic() - start:.0f} s")
     for t in tallies:
