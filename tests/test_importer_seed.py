@@ -102,11 +102,24 @@ def test_a_figure_the_identities_leave_open_is_reported_not_guessed(tmp_path, ha
     source.write_text(text[:start] + text[end:], encoding="utf-8")
     imported = import_layout(read_text(source))
     row = imported.document["tables"]["three_public"]["rows"][0]
-    assert row["total"] == 2 and [row[k] for k in ("outbound", "reception", "vehicle_operation")] == [None] * 3
+    parts = ("outbound", "reception", "vehicle_operation", "vehicle_purchase")
+    assert row["total"] == 2 and [row[k] for k in parts] == [None] * 4
     (finding,) = [f for f in imported.findings if f.rule == "IMPORT-01"]
-    assert finding.text == "2.00" and "outbound、reception、vehicle_operation、vehicle_purchase" in finding.message
+    assert finding.text == "2.00" and "、".join(parts) in finding.message
     _, differences, _ = compare_figures(imported.document, hand.data, "tables")
     assert differences == []
+
+
+@pytest.mark.parametrize("name", ["shangwuwei", "zhengfuban"])
+def test_shanghai_text_layers_place_nothing_wrong(name):
+    # their two-level headers print no number line, so the text does not vouch for the columns'
+    # order: figures are reported rather than placed by an order read wrong (the PDFs place them all)
+    path = ROOT / "samples" / f"shanghai-putuo-{name}-2025"
+    imported = import_layout(read_text(f"{path}.txt"))
+    _, differences, _ = compare_figures(imported.document, load_path(f"{path}.yaml").data, "tables")
+    assert differences == [], "\n".join(differences)
+    unplaced = [f for f in imported.findings if f.rule == "IMPORT-01"]
+    assert imported.figures_placed + len(unplaced) == imported.figures_printed
 
 
 def test_two_consistent_placements_place_nothing_and_a_broken_identity_decides_nothing():

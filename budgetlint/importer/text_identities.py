@@ -117,8 +117,8 @@ def _down_columns(b: Builder, kind: str, table: dict, keys: list[str]) -> None:
 def _summary_lines(s: dict) -> list[tuple[str, dict]]:
     """The 财政拨款收支总表's expenditure lines with their pointers: totals first, then the 类 lines."""
     base = "/tables/fiscal_summary"
-    out = [(f"{base}/{k}", s[k]) for k in ("expenditure_total", "carry_forward", "expenditure_grand_total")]
-    out = [(where, line) for where, line in out if line]
+    keys = ("expenditure_total", "carry_forward", "expenditure_grand_total")
+    out = [(f"{base}/{k}", s[k]) for k in keys if s.get(k)]
     return out + [(f"{base}/expenditure/{i}", line) for i, line in enumerate(s.get("expenditure") or [])]
 
 

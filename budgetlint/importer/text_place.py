@@ -23,6 +23,7 @@ class Pending:
     figures: list[str]  # the printed figures, in printed order
     row: object  # the layout Row (page, line, text)
     item: dict  # the row's model, its cells None until placed
+    ordered: bool = True  # whether the header vouches for the columns' printed order
 
 
 def place_pending(document: dict, pending: list[Pending], trace: Trace) -> list[str]:
@@ -30,6 +31,9 @@ def place_pending(document: dict, pending: list[Pending], trace: Trace) -> list[
     from .text_identities import constraints_of
 
     shorts = {p.where: Short(p.where, p.keys, [parse_amount(f) for f in p.figures]) for p in pending}
+    for p in pending:
+        if not p.ordered:
+            shorts[p.where].domain = []  # no order to choose in: every figure is reported
     broken = solve(constraints_of(document, shorts)) if shorts else []
     for p in pending:
         short = shorts[p.where]
@@ -41,6 +45,10 @@ def place_pending(document: dict, pending: list[Pending], trace: Trace) -> list[
                 key = p.keys[columns.pop()]
                 p.item[key] = trace.amount(f"{p.where}/{key}", text, row.page, row.line, row.text)
                 trace.how(f"{p.where}/{key}", how)
+                continue
+            if not p.ordered:
+                why = f"{p.where}: the header does not vouch for its columns' printed order (no number line)"
+                trace.report("IMPORT-01", row.page, row.line, text, why)
                 continue
             could = "、".join(p.keys[j] for j in sorted(columns)) if columns else "none consistent"
             trace.report(

@@ -58,12 +58,39 @@ def numbered(table: Table, columns: list[dict], trace: Trace, kind: str) -> None
         return
 
 
-def _place(trace: Trace, where: str, keys: list[str], figures: list[str], row, item: dict, pending) -> None:
+def confirmed(table: Table, printed: dict[str, str]) -> bool:
+    """Whether the header vouches for the columns' printed order: its number line (** ** 1 2 3)
+    counts exactly these columns, and their captions come in that order. A two-level header in
+    plain text prints its upper level first, so without the count the order read is not known."""
+    numbers = next((sum(t.isdigit() for t in row) for row in table.header if row and row[0] == "**"), None)
+    if numbers != len(printed):
+        return False
+    places = [
+        next((r, c) for r, row in enumerate(table.header) for c, t in enumerate(row) if t == label)
+        for label in printed.values()
+    ]
+    return places == sorted(places)
+
+
+def _place(
+    trace: Trace,
+    where: str,
+    keys: list[str],
+    figures: list[str],
+    row,
+    item: dict,
+    pending,
+    ordered: bool = True,
+) -> None:
     """A row printing every column is placed by position; a shorter one waits for the document's
-    identities to say which columns its figures are in (text_place), its cells empty meanwhile."""
+    identities to say which columns its figures are in (text_place), its cells empty meanwhile.
+    When the header does not vouch for the columns' order, no figure is placed by position."""
     for key in keys:
         item[key] = None
     if not figures:
+        return
+    if not ordered and len(keys) > 1:
+        pending.append(Pending(where, list(keys), list(figures), row, item, ordered=False))
         return
     if len(figures) == len(keys):
         for key, text in zip(keys, figures, strict=True):
@@ -106,13 +133,17 @@ def classified(table: Table, kind: str, trace: Trace, layout: Layout, pending: l
     out["columns"] = [{"key": k, "label": label, "number": None} for k, label in printed.items()]
     ordered = revenue_columns(table) if kind == "revenue" else None
     if ordered:  # the wrapped two-level header, its captions found in printed order
-        out["columns"] = [{"key": c["key"], "label": c["label"], "number": None} | (
-            {"group": c["group"]} if "group" in c else {}) for c in ordered]  # fmt: skip
+        out["columns"] = [
+            {"key": c["key"], "label": c["label"], "number": None}
+            | ({"group": c["group"]} if "group" in c else {})
+            for c in ordered
+        ]
         keys = [c["key"] for c in ordered]
     numbered(table, out["columns"], trace, kind)
     out["total"], out["rows"] = None, []
     if (kind == "revenue" and not ordered) or not keys:
         keys = ["total"]  # the wrapped header cells of a text layer give no reliable column order
+    in_order = bool(ordered) or len(keys) == 1 or confirmed(table, printed)
     parents: dict[int, str] = {}
     for row in table.rows:
         tokens = tokens_of(row.cells)
@@ -138,7 +169,7 @@ def classified(table: Table, kind: str, trace: Trace, layout: Layout, pending: l
                 )
             continue
         trace.at(where, row.page, row.line, row.text)
-        _place(trace, where, keys, figures, row, item, pending)
+        _place(trace, where, keys, figures, row, item, pending, in_order)
         if "label" in item:
             out["total"] = item
         else:
@@ -149,6 +180,7 @@ def classified(table: Table, kind: str, trace: Trace, layout: Layout, pending: l
 def three_public(table: Table, trace: Trace, layout: Layout, pending: list) -> dict:
     printed = header_columns(table, R.THREE_PUBLIC)
     keys = list(printed) or ["total"]
+    in_order = len(keys) == 1 or confirmed(table, printed)
     out = _head(table, "three_public", trace, layout)
     out["columns"] = [{"key": k, "label": label, "number": None} for k, label in printed.items()]
     numbered(table, out["columns"], trace, "three_public")
@@ -165,7 +197,7 @@ def three_public(table: Table, trace: Trace, layout: Layout, pending: list) -> d
             where = f"/tables/three_public/rows/{len(out['rows'])}"
             item = {"dept_code": code, "dept_name": name}
         trace.at(where, row.page, row.line, row.text)
-        _place(trace, where, keys, figures, row, item, pending)
+        _place(trace, where, keys, figures, row, item, pending, in_order)
         (out.__setitem__("total", item) if "label" in item else out["rows"].append(item))
     return out
 
@@ -176,6 +208,9 @@ def summary(table: Table, kind: str, trace: Trace, layout: Layout, pending: list
     out["income"], out["expenditure"] = {}, []
     lines = R.FISCAL_INCOME_LINES if fiscal else R.INCOME_LINES
     spend_keys = ["total", "general_budget", "government_fund", "state_capital"] if fiscal else ["amount"]
+    header = "".join(t for r in table.header for t in r if t)
+    at = [header.find(w) for w in ("合计", "一般公共预算", "政府性基金", "国有资本")]
+    in_order = not fiscal or (-1 not in at and at == sorted(at))  # the header prints them in this order
     base = pointer("tables", kind)
     for row in table.rows:
         pairs: list[list] = []  # [label, figures]
@@ -206,7 +241,7 @@ def summary(table: Table, kind: str, trace: Trace, layout: Layout, pending: list
             else:
                 where, item = f"{base}/{spend_key}", {"label": label}
             trace.at(where, row.page, row.line, row.text)
-            _place(trace, where, spend_keys, figures, row, item, pending)
+            _place(trace, where, spend_keys, figures, row, item, pending, in_order)
             (out["expenditure"].append(item) if spend_key is None else out.__setitem__(spend_key, item))
     if fiscal:
         printed = header_columns(table, R.FISCAL_COLUMNS)
