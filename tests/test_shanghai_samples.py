@@ -86,3 +86,13 @@ def test_every_transcribed_figure_is_printed_in_the_source(name):
     missing = sorted({str(n) for n in figures if str(n) not in printed and n != n.to_integral_value()})
     assert not missing, f"figures not printed in {name}.txt: {missing[:10]}"
     assert len(figures) > 200
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_the_published_pdf_gives_the_same_findings_as_its_transcription(name, rulebook):
+    from budgetlint.importer.checking import import_path
+
+    pdf = ROOT / "tests" / "fixtures" / "pdf" / f"{name}-danwei-yusuan.pdf"
+    imported = import_path(pdf).document
+    found = check_document(Document.in_memory(pdf.name, imported), rulebook)
+    assert sorted((f.rule, f.pointer, f.severity) for f in found) == _expected(name)
