@@ -81,12 +81,10 @@ def _year_of_tables(layout: Layout) -> int | None:
 
 
 def import_layout(layout: Layout, name: str | None = None) -> Imported:
-    titles = [t.title for t in layout.tables if t.title]
-    if titles and sum("决算" in t for t in titles) > len(titles) / 2:
-        raise NotADisclosure(
-            f"{name or layout.source}: a 决算 (final accounts) disclosure: its tables are 决算表; "
-            "budgetlint imports budgets (部门预算 / 单位预算) only"
-        )
+    from .final import import_final, is_final
+
+    if is_final(layout):  # a 决算: its nine tables and its 情况说明 (budgetlint/importer/final.py)
+        return import_final(layout, name)
     trace = Trace()
     kinds: dict[str, object] = {}
     performance = 0

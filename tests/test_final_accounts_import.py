@@ -1,0 +1,77 @@
+"""The corpus 决算 PDF imported (budgetlint/importer/final.py) equals the hand transcription
+(samples/shanghai-putuo-caizhengju-2024-juesuan.yaml) figure by figure and gives the same findings."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+from budgetlint.engine import check_document
+from budgetlint.loader import Document, load_path
+from tests.conftest import ROOT
+
+PDF = ROOT.parent / "shared" / "corpus" / "shanghai-putuo-caizhengju-2024-bumen-juesuan.pdf"
+SAMPLE = ROOT / "samples" / "shanghai-putuo-caizhengju-2024-juesuan.yaml"
+
+pytest.importorskip("pdfplumber")
+pytestmark = pytest.mark.skipif(not PDF.exists(), reason="the corpus 决算 PDF is not at hand")
+
+
+@pytest.fixture(scope="module")
+def imported():
+    from budgetlint.importer.document import import_layout
+    from budgetlint.importer.layout import read_layout
+
+    return import_layout(read_layout(PDF), PDF.name)
+
+
+def _leaves(node, pointer=""):
+    if isinstance(node, dict):
+        for key, value in node.items():
+            yield from _leaves(value, f"{pointer}/{key}")
+    elif isinstance(node, list):
+        for i, value in enumerate(node):
+            yield from _leaves(value, f"{pointer}/{i}")
+    else:
+        yield pointer, node
+
+
+def test_every_table_figure_is_placed_with_no_import_finding(imported):
+    assert imported.findings == []
+    assert imported.figures_printed == imported.figures_placed == 195
+    assert sorted(imported.tables_found) == sorted(imported.tables_expected)
+    assert imported.document["kind"] == "部门决算" and imported.document["fiscal_year"] == 2024
+
+
+def test_the_import_equals_the_transcription_figure_by_figure(imported):
+    hand = dict(_leaves(load_path(SAMPLE).data))
+    got = dict(_leaves(imported.document))
+    figures = [
+        p for p, v in hand.items() if isinstance(v, Decimal) and p.startswith(("/tables/", "/narrative/"))
+    ]
+    assert len(figures) > 300
+    differ = [(p, hand[p], got.get(p, "absent")) for p in figures if got.get(p, "absent") != hand[p]]
+    assert differ == []
+    # the tables whole: labels, names, codes, columns and empty cells too
+    tables = [p for p in hand if p.startswith("/tables/")]
+    assert [(p, hand[p], got.get(p, "absent")) for p in tables if got.get(p, "absent") != hand[p]] == []
+    assert [p for p in got if p.startswith("/tables/") and p not in hand] == []
+
+
+def test_every_imported_figure_has_its_page_and_line(imported):
+    locations = imported.document["source"]["locations"]
+    figures = [
+        p for p, v in _leaves(imported.document) if isinstance(v, Decimal) and p.startswith("/tables/")
+    ]
+    assert figures and all(p in locations for p in figures)
+    assert locations["/tables/final_summary/expenditure/7/amount"]["page"] == 6
+    assert locations["/narrative/fiscal_total/total"]["page"] == 21
+
+
+def test_the_import_gives_the_transcriptions_findings(imported, rulebook):
+    hand = check_document(load_path(SAMPLE), rulebook)
+    got = check_document(Document.in_memory(PDF.name, imported.document), rulebook)
+    assert sorted((f.rule, f.pointer, f.severity) for f in got) == sorted(
+        (f.rule, f.pointer, f.severity) for f in hand
+    )
