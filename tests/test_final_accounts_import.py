@@ -11,7 +11,7 @@ from budgetlint.engine import check_document
 from budgetlint.loader import Document, load_path
 from tests.conftest import ROOT
 
-PDF = ROOT.parent / "shared" / "corpus" / "shanghai-putuo-caizhengju-2024-bumen-juesuan.pdf"
+PDF = ROOT / "tests" / "fixtures" / "pdf" / "shanghai-putuo-caizhengju-2024-bumen-juesuan.pdf"
 SAMPLE = ROOT / "samples" / "shanghai-putuo-caizhengju-2024-juesuan.yaml"
 
 pytest.importorskip("pdfplumber")
