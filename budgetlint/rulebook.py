@@ -7,11 +7,8 @@ from pathlib import Path
 from typing import NamedTuple
 
 from budgetlint.dsl import ast
-from budgetlint.dsl.compiler import ExprCompiler
-from budgetlint.dsl.functions import BUILTINS
-from budgetlint.dsl.rules import CompiledRule, compile_rule
-from budgetlint.dsl.schema_types import SchemaIndex
-from budgetlint.dsl.scope import Scope, StaticError
+from budgetlint.dsl.rules import CompiledRule, RuleInfo
+from budgetlint.dsl.scope import StaticError
 
 REQUIRED_METADATA = ("title", "title_en", "severity", "basis")
 
@@ -27,8 +24,22 @@ class RulebookError(Exception):
 class Rulebook(NamedTuple):  # not a frozen dataclass, which costs ~1 ms to create at import
     rules: tuple[CompiledRule, ...]
     files: tuple[str, ...]
-    # the compiler of the rules: their definitions and the schema, for evaluate()
-    compiler: ExprCompiler | None = None
+    # what makes the compiler of the rules (their definitions and the schema, for evaluate() and
+    # the generated source): the rules themselves may come from the cache, compiled
+    compiler_source: object = None
+
+    @property
+    def compiler(self):
+        """The compiler of the rules, made when first asked for (the rule files parsed again)."""
+        make = self.compiler_source
+        return make() if make is not None else None
+
+    def source_of(self, rule_id: str) -> str | None:
+        """The generated Python of a rule, with the definitions it calls; None if no such rule."""
+        compiler = self.compiler
+        if compiler is None or rule_id not in compiler.rule_functions:
+            return None
+        return compiler.module.shown(compiler.rule_functions[rule_id])
 
     def by_id(self, rule_id: str) -> CompiledRule | None:
         return next((r for r in self.rules if r.info.id == rule_id), None)
@@ -42,15 +53,18 @@ class Rulebook(NamedTuple):  # not a frozen dataclass, which costs ~1 ms to crea
         """The value of one expression over a document's data, as a rule would see it: with the
         rule files' definitions, checked against the schema first. RuleSyntaxError, RulebookError
         (the static check's problems) or RuleTypeError (a value of the wrong kind) if it fails."""
+        from budgetlint.dsl.codegen import load
+        from budgetlint.dsl.compiler import ExprCompiler, compile_expression
         from budgetlint.dsl.parser import parse_source_expression
 
         compiler = self.compiler or ExprCompiler(None, {})
         node = parse_source_expression(text, file)
         errors_before = len(compiler.errors)
         try:
-            compiled = compiler.expr(node, Scope())
+            code = compile_expression(compiler, node)
         except RecursionError:
             del compiler.errors[errors_before:]
+            compiler.abandon()
             raise RulebookError([f"{file}: the expression nests too deeply"]) from None
         new = compiler.errors[errors_before:]
         del compiler.errors[errors_before:]  # the rulebook's own compiler: leave it as it was
@@ -64,7 +78,7 @@ class Rulebook(NamedTuple):  # not a frozen dataclass, which costs ~1 ms to crea
 
         BUDGET[0] = MAX_STEPS
         try:
-            return compiled.fn({"$": in_wan(data), "$settings": {}, "$memo": {}})
+            return load(code)["expression"](in_wan(data), {}, {})
         except RuleBudgetExceeded:
             raise RuleTypeError(f"stopped after {MAX_STEPS:,} steps: a loop that runs away?") from None
         except RecursionError:
@@ -95,14 +109,24 @@ def rule_files(paths: Iterable[Path]) -> list[Path]:
 
 def parse_files(files: list[Path], display=str) -> tuple[list[ast.RuleFile], list[str]]:
     """Parse rule files, or take them from the cache when none has changed."""
-    from budgetlint.dsl import cache
+    sources, problems = read_sources(files, display)
+    return parse_sources(sources, problems)
 
+
+def read_sources(files: list[Path], display=str) -> tuple[list[tuple[str, bytes]], list[str]]:
+    """(displayed name, content) of each rule file, and a problem for each that cannot be read."""
     sources, problems = [], []
     for f in files:
         try:
             sources.append((display(f), f.read_bytes()))
         except OSError as err:
             problems.append(f"{display(f)}: cannot read rule file: {err.strerror}")
+    return sources, problems
+
+
+def parse_sources(sources: list[tuple[str, bytes]], problems: list[str]) -> tuple[list[ast.RuleFile], list[str]]:
+    from budgetlint.dsl import cache
+
     cache_key = cache.key(sources)
     cached = None if problems else cache.load(cache_key)
     if cached is not None:
@@ -123,14 +147,25 @@ def parse_files(files: list[Path], display=str) -> tuple[list[ast.RuleFile], lis
 
 
 def build(parsed: list[ast.RuleFile], schema: dict | None) -> tuple[list[CompiledRule], list[str]]:
-    compiled, problems, _ = build_with_compiler(parsed, schema)
-    return compiled, problems
+    compiler, code, problems = build_with_compiler(parsed, schema)
+    return rules_of(code), problems
 
 
-def build_with_compiler(
-    parsed: list[ast.RuleFile], schema: dict | None
-) -> tuple[list[CompiledRule], list[str], ExprCompiler]:
-    """The compiled rules, every problem found, and the compiler (its definitions, for evaluate())."""
+def rules_of(code) -> list[CompiledRule]:
+    """The rules of a generated module's code object (budgetlint/dsl/codegen.py), in order."""
+    from budgetlint.dsl.codegen import load
+
+    return [CompiledRule(RuleInfo(*info), run, spans) for info, run, spans in load(code)["RULES"]]
+
+
+def build_with_compiler(parsed: list[ast.RuleFile], schema: dict | None):
+    """The compiler (its definitions and generated module, for evaluate() and the source), the
+    code object of the rules' module (the rules without problems), and every problem found."""
+    from budgetlint.dsl.compiler import ExprCompiler
+    from budgetlint.dsl.functions import BUILTINS
+    from budgetlint.dsl.rules import compile_rule
+    from budgetlint.dsl.schema_types import SchemaIndex
+
     problems: list[str] = []
     defines: dict[str, ast.Define] = {}
     for rf in parsed:
@@ -149,7 +184,8 @@ def build_with_compiler(
             compiler.abandon(d.name)
             problems.append(f"{d.span}: definition '{d.name}' nests too deeply with the definitions it calls")
     seen: dict[str, ast.Rule] = {}
-    compiled: list[CompiledRule] = []
+    compiled: list[tuple] = []
+    compiler.rule_functions = {}  # rule id → its generated function's name
     for rf in parsed:
         for rule in rf.rules:
             if rule.id in seen:
@@ -164,15 +200,19 @@ def build_with_compiler(
             if missing:
                 problems.append(f"{rule.span}: rule {rule.id} lacks: {', '.join(missing)}")
             try:
-                result = compile_rule(rule, compiler)
+                fname = f"rule_{len(seen)}"
+                result = compile_rule(rule, compiler, fname)
             except RecursionError:
                 compiler.abandon()
                 problems.append(f"{rule.span}: rule {rule.id} nests too deeply with the definitions it calls")
                 continue
-            if result is not None and not missing:
-                compiled.append(result)
+            if result is not None:
+                compiler.rule_functions[rule.id] = fname
+                if not missing:
+                    compiled.append(result)
     problems.extend(str(e) for e in _unique(compiler.errors))
-    return compiled, problems, compiler
+    code = compile(compiler.module.source(compiled), "<budgetlint rules>", "exec")
+    return compiler, code, problems
 
 
 def _unique(errors: list[StaticError]) -> list[StaticError]:
@@ -186,10 +226,34 @@ def _unique(errors: list[StaticError]) -> list[StaticError]:
 
 
 def load_rulebook(paths: Iterable[Path], schema: dict | None, display=str) -> Rulebook:
+    """The rules of the rule files, compiled: from the cache of generated code when the rule
+    files, the schema, the generator and Python are those it was made with, else parsed
+    (through the cache of parsed files), checked and generated, and the code cached."""
+    from budgetlint.dsl import cache
+
     files = rule_files(paths)
-    parsed, problems = parse_files(files, display)
-    compiled, more, compiler = build_with_compiler(parsed, schema)
+    sources, problems = read_sources(files, display)
+    names = tuple(display(f) for f in files)
+    made: list = []
+
+    def make_compiler():  # for evaluate() and the generated source: only when asked for
+        if not made:
+            made.append(build_with_compiler(parse_sources(sources, [])[0], schema)[0])
+        return made[0]
+
+    code_key = None if problems else cache.code_key(sources, schema)
+    code = cache.load_code(code_key) if code_key else None
+    if code is not None:
+        try:
+            return Rulebook(tuple(rules_of(code)), names, make_compiler)
+        except Exception:  # authenticated, yet not a module of ours: made again
+            pass
+    parsed, problems = parse_sources(sources, problems)
+    compiler, code, more = build_with_compiler(parsed, schema)
     problems.extend(more)
     if problems:
         raise RulebookError(problems)
-    return Rulebook(tuple(compiled), tuple(display(f) for f in files), compiler)
+    made.append(compiler)
+    if code_key:
+        cache.store_code(code_key, code)
+    return Rulebook(tuple(rules_of(code)), names, make_compiler)

@@ -1,4 +1,7 @@
-"""A cache of parsed rule files, so a run whose rule files have not changed skips Lark entirely.
+"""Caches of parsed rule files and of the rules' generated code, so a run whose rule files have
+not changed skips Lark, and one whose generator, schema and Python have not changed either skips
+compiling as well: its rules are the marshalled code object of the generated module
+(budgetlint/dsl/codegen.py), authenticated like a parsed entry before it is unmarshalled.
 
 Keyed by the content of every rule file (and its displayed name, which spans carry), the
 grammar and the budgetlint version; stored under $BUDGETLINT_CACHE_DIR, else
@@ -18,7 +21,10 @@ The cache is trusted no more than Python trusts __pycache__, and the entries are
   like an entry) in the same folder. It is checked BEFORE anything is unpickled, so only bytes
   written by a budgetlint run holding the secret, that is by this user, are ever unpickled; an
   entry copied under another entry's name fails too, since the name is covered.
-- The value read must have the shape parse_files stores: a non-empty list of ast.RuleFile.
+- The value read must have the shape parse_files stores: a non-empty list of ast.RuleFile; a
+  code entry must unmarshal to a code object, and is keyed (code_key) by the rule files, the
+  schema, the generator and builtins (the source of budgetlint/dsl), the budgetlint version and
+  the Python version and implementation; it is MACed under its own FORMAT.
 - Every failure (no folder, wrong owner or mode, symlink, no key, wrong header, bad MAC,
   truncation, any exception while unpickling, wrong shape) is a miss: the rule files are
   parsed again and the entry rewritten. A cache can make a run slower, never fail it or empty it.
@@ -35,8 +41,10 @@ load a well-formed but wrong one (such as an empty rulebook).
 from __future__ import annotations
 
 import contextlib
+import marshal
 import os
 import stat
+import sys
 from pathlib import Path
 
 # The C modules behind hashlib.blake2b, pickle.loads and hmac.compare_digest, imported directly
@@ -61,6 +69,9 @@ from budgetlint.resources import grammar_path
 
 # bump when the AST classes, the key, the layout or what the parser refuses change (7: nesting)
 FORMAT = b"budgetlint-parsed-rules/7\n"
+# bump when the generated module's layout (RULES, the runtime names) changes
+CODE_FORMAT = b"budgetlint-generated-rules/1\n"
+CODE_SUFFIX = ".code"
 KEEP = 16
 KEY_FILE = "key"
 SECRET_SIZE = 32
@@ -100,8 +111,49 @@ def key(sources: list[tuple[str, bytes]]) -> str:
     return digest.hexdigest()
 
 
+def code_key(sources: list[tuple[str, bytes]], schema) -> str:
+    """The key of the generated code of these rule files: also what else the code depends on."""
+    import json
+
+    digest = blake2b(CODE_FORMAT + key(sources).encode(), digest_size=32)
+    digest.update(f"\0{sys.version}\0{sys.implementation.cache_tag}\0".encode())
+    digest.update(json.dumps(schema, sort_keys=True, ensure_ascii=False).encode())
+    dsl = Path(__file__).parent  # the generator, the runtime helpers and the builtins
+    for name in sorted(os.listdir(dsl)):
+        if name.endswith(".py"):
+            digest.update(b"\0" + name.encode() + b"\0" + (dsl / name).read_bytes())
+    return digest.hexdigest()
+
+
 def load(cache_key: str):
-    """The value stored under cache_key, or None: missing, untrusted or invalid are all a miss."""
+    """The parsed rule files stored under cache_key, or None: missing, untrusted or invalid are
+    all a miss."""
+    return _load(cache_key, FORMAT, ".pickle", _unpickle, _valid)
+
+
+def load_code(cache_key: str):
+    """The code object stored under cache_key, or None (as load())."""
+    return _load(cache_key, CODE_FORMAT, CODE_SUFFIX, marshal.loads, _valid_code)
+
+
+def store(cache_key: str, value) -> None:
+    """Store parsed rule files under cache_key, if the folder can be trusted; failures are ignored."""
+    if not _valid(value):
+        return
+    # Only a run that parsed its rule files writes them: a run that reads the cache does without
+    # pickle.py (~1 ms of a cold start).
+    import pickle
+
+    _store(cache_key, FORMAT, ".pickle", lambda v: pickle.dumps(v, protocol=pickle.HIGHEST_PROTOCOL), value)
+
+
+def store_code(cache_key: str, code) -> None:
+    """Store a generated module's code object under cache_key (as store())."""
+    if _valid_code(code):
+        _store(cache_key, CODE_FORMAT, CODE_SUFFIX, marshal.dumps, code)
+
+
+def _load(cache_key: str, fmt: bytes, suffix: str, decode, valid):
     try:
         folder = _open_folder(create=False)
         if folder is None:
@@ -110,21 +162,21 @@ def load(cache_key: str):
             secret = _read_secret(folder)
             if secret is None:
                 return None
-            fd = _open_private(_entry_name(cache_key), folder)
+            fd = _open_private(_entry_name(cache_key, suffix), folder)
             if fd is None:
                 return None
             with open(fd, "rb") as fh:
                 if os.fstat(fd).st_size > MAX_ENTRY:
                     return None
                 data = fh.read(MAX_ENTRY + 1)  # the size could have grown since
-                header = len(FORMAT) + MAC_SIZE
-                if len(data) <= header or len(data) > MAX_ENTRY or not data.startswith(FORMAT):
+                header = len(fmt) + MAC_SIZE
+                if len(data) <= header or len(data) > MAX_ENTRY or not data.startswith(fmt):
                     return None
-                mac, payload = data[len(FORMAT) : header], data[header:]
-                if not _compare_digest(mac, _mac(secret, cache_key, payload)):
+                mac, payload = data[len(fmt) : header], data[header:]
+                if not _compare_digest(mac, _mac(secret, cache_key, payload, fmt)):
                     return None
-                value = _unpickle(payload)  # authenticated: written by a run holding the secret
-                if not _valid(value):
+                value = decode(payload)  # authenticated: written by a run holding the secret
+                if not valid(value):
                     return None
                 with contextlib.suppress(OSError, NotImplementedError):
                     os.utime(fh.fileno())  # recently used: kept when older entries are pruned
@@ -135,14 +187,7 @@ def load(cache_key: str):
         return None
 
 
-def store(cache_key: str, value) -> None:
-    """Store value under cache_key, if the folder can be trusted; failures are ignored."""
-    if not _valid(value):
-        return
-    # Only a run that parsed its rule files writes them: a run that reads the cache does without
-    # pickle.py (~1 ms of a cold start).
-    import pickle
-
+def _store(cache_key: str, fmt: bytes, suffix: str, encode, value) -> None:
     try:
         folder = _open_folder(create=True)
         if folder is None:
@@ -151,9 +196,9 @@ def store(cache_key: str, value) -> None:
             secret = _read_secret(folder) or _new_secret(folder)
             if secret is None:
                 return
-            payload = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
-            data = FORMAT + _mac(secret, cache_key, payload) + payload
-            _write_atomically(folder, _entry_name(cache_key), data)
+            payload = encode(value)
+            data = fmt + _mac(secret, cache_key, payload, fmt) + payload
+            _write_atomically(folder, _entry_name(cache_key, suffix), data)
             _prune(folder)
         finally:
             os.close(folder)
@@ -161,14 +206,14 @@ def store(cache_key: str, value) -> None:
         return
 
 
-def _entry_name(cache_key: str) -> str:
+def _entry_name(cache_key: str, suffix: str = ".pickle") -> str:
     if len(cache_key) != 64 or not all(c in "0123456789abcdef" for c in cache_key):
         raise ValueError("not a cache key")  # never a path
-    return f"{cache_key}.pickle"
+    return f"{cache_key}{suffix}"
 
 
-def _mac(secret: bytes, cache_key: str, payload: bytes) -> bytes:
-    mac = blake2b(FORMAT + cache_key.encode() + b"\0", key=secret, digest_size=MAC_SIZE)
+def _mac(secret: bytes, cache_key: str, payload: bytes, fmt: bytes = FORMAT) -> bytes:
+    mac = blake2b(fmt + cache_key.encode() + b"\0", key=secret, digest_size=MAC_SIZE)
     mac.update(payload)
     return mac.digest()
 
@@ -188,6 +233,13 @@ def _valid(value) -> bool:
             for f in value
         )
     )
+
+
+_CODE = type(_valid.__code__)
+
+
+def _valid_code(value) -> bool:
+    return type(value) is _CODE
 
 
 def _trusted(st: os.stat_result) -> bool:
@@ -289,13 +341,15 @@ def _write_atomically(folder: int, name: str, data: bytes) -> None:
 
 
 def _prune(folder: int) -> None:
-    entries = []
-    with os.scandir(folder) as it:
-        for entry in it:
-            if entry.name.endswith(".pickle"):
-                with contextlib.suppress(OSError):
-                    entries.append((entry.stat(follow_symlinks=False).st_mtime, entry.name))
-    entries.sort(reverse=True)
-    for _, name in entries[KEEP:]:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(name, dir_fd=folder)
+    """Keep the KEEP most recently used entries of each kind."""
+    for suffix in (".pickle", CODE_SUFFIX):
+        entries = []
+        with os.scandir(folder) as it:
+            for entry in it:
+                if entry.name.endswith(suffix):
+                    with contextlib.suppress(OSError):
+                        entries.append((entry.stat(follow_symlinks=False).st_mtime, entry.name))
+        entries.sort(reverse=True)
+        for _, name in entries[KEEP:]:
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(name, dir_fd=folder)

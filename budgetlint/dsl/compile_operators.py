@@ -1,8 +1,12 @@
-"""How the compiler turns operators into closures: sets, arithmetic, comparisons, logic, `if`.
+"""How the compiler generates operators: sets, arithmetic, comparisons, logic, `if`.
 
 A mixin of ExprCompiler (budgetlint/dsl/compiler.py), which dispatches each node class to the
-method named after it and provides expr(); kept apart so that neither module grows past a
-screenful of concerns.
+method named after it and provides expr(), emit(), simple() and the function being generated
+(self.fn); kept apart so that neither module grows past a screenful of concerns.
+
+Numbers and text, the common case, are computed inline, guarded by their exact types; any other
+value goes to the helpers of budgetlint.dsl.values, which give the same result, a null or the
+type error.
 """
 
 from __future__ import annotations
@@ -10,99 +14,72 @@ from __future__ import annotations
 from decimal import Decimal
 
 from budgetlint.dsl import ast
-from budgetlint.dsl.scope import Compiled, Fn, Scope
-from budgetlint.dsl.specialise import DECIMAL_OPS, checked, compare_to_constant, inline_read
-from budgetlint.dsl.values import arith, compare, contains, set_of, set_op
-
-_ZERO = Decimal(0)
+from budgetlint.dsl.scope import Compiled, Scope
 
 
 class OperatorCompiler:
-    """The operator methods of ExprCompiler (`_binop` for ast.BinOp …); self.expr is its."""
+    """The operator methods of ExprCompiler (`_binop` for ast.BinOp …)."""
 
     def _setlit(self, node: ast.SetLit, scope: Scope) -> Compiled:
-        fns = [self.expr(i, scope).fn for i in node.items]
         if all(isinstance(i, ast.Literal) for i in node.items):
             # built once; by the rule of every set (set_of): null is not a member, `{1, null}` is `{1}`
-            constant = set_of([i.value for i in node.items], "a set")  # type: ignore[attr-defined]
-            return Compiled(lambda env: constant)
-        return Compiled(lambda env: set_of([f(env) for f in fns], "a set"))
+            return Compiled(self.module.constant_set([i.value for i in node.items]))
+        items = [self.simple(self.expr(i, scope).code) for i in node.items]
+        return Compiled(f"set_of([{', '.join(items)}], 'a set')")
 
     def _neg(self, node: ast.Neg, scope: Scope) -> Compiled:
-        inner = self.expr(node.operand, scope).fn
-        return Compiled(lambda env: arith("-", _ZERO, inner(env)))
+        x = self.simple(self.expr(node.operand, scope).code)
+        return Compiled(f"(ZERO - {x} if type({x}) is Decimal else arith('-', ZERO, {x}))")
 
     def _not(self, node: ast.Not, scope: Scope) -> Compiled:
-        inner = self.test(node.operand, scope, "'not'")
-
-        def negate(env):
-            v = inner(env)
-            return None if v is None else not v
-
-        return Compiled(negate, logical=True)
+        v = self.simple(self.test(node.operand, scope, "'not'"))
+        return Compiled(f"(None if {v} is None else not {v})", logical=True)
 
     def _binop(self, node: ast.BinOp, scope: Scope) -> Compiled:
-        left, right, op = self.expr(node.left, scope).fn, self.expr(node.right, scope).fn, node.op
+        op = node.op
+        a = self.simple(self.expr(node.left, scope).code)
+        b = self.simple(self.expr(node.right, scope).code)
         if op in ("|", "&"):
-            return Compiled(lambda env: set_op(op, left(env), right(env)))
-        if op in DECIMAL_OPS:  # numbers are the common case: no call into arith() for them
-            fast = DECIMAL_OPS[op]
-
-            def arithmetic(env):
-                a, b = left(env), right(env)
-                if type(a) is Decimal and type(b) is Decimal:
-                    return fast(a, b)
-                return arith(op, a, b)
-
-            return Compiled(arithmetic)
-        return Compiled(lambda env: arith(op, left(env), right(env)))
+            return Compiled(f"set_op({op!r}, {a}, {b})")
+        if op in ("+", "-", "*"):  # numbers are the common case: no call into arith() for them
+            fast = f"type({a}) is Decimal and type({b}) is Decimal"
+            return Compiled(f"({a} {op} {b} if {fast} else arith({op!r}, {a}, {b}))")
+        return Compiled(f"arith({op!r}, {a}, {b})")
 
     def _compare(self, node: ast.Compare, scope: Scope) -> Compiled:
-        left, right, op = self.expr(node.left, scope).fn, self.expr(node.right, scope).fn, node.op
+        op = node.op
+        a = self.simple(self.expr(node.left, scope).code)
         if node.tolerance is not None:
-            tol = self.expr(node.tolerance, scope).fn
+            b = self.simple(self.expr(node.right, scope).code)
+            t = self.simple(self.expr(node.tolerance, scope).code)
             if op == "==":
-
-                def within(env):
-                    a, b, t = left(env), right(env), tol(env)
-                    if type(a) is Decimal and type(b) is Decimal and type(t) is Decimal:
-                        return abs(a - b) <= t
-                    return compare(op, a, b, t)
-
-                return Compiled(within, logical=True)
-            return Compiled(lambda env: compare(op, left(env), right(env), tol(env)), logical=True)
-        if isinstance(node.right, ast.Literal) and isinstance(node.right.value, Decimal | str):
-            constant, read = node.right.value, inline_read(node.left, scope)
-            if op in ("==", "!=") and read[0] == "field":  # `row.direction != "持平"`
-                return Compiled(compare_to_constant(op, constant, field=read[1:]), logical=True)
-            return Compiled(compare_to_constant(op, constant, left), logical=True)
+                fast = f"type({a}) is Decimal and type({b}) is Decimal and type({t}) is Decimal"
+                return Compiled(f"(abs({a} - {b}) <= {t} if {fast} else compare('==', {a}, {b}, {t}))", logical=True)
+            return Compiled(f"compare({op!r}, {a}, {b}, {t})", logical=True)
+        if isinstance(node.right, ast.Literal) and type(node.right.value) in (Decimal, str):
+            # `x == "项"`, `count(kids) > 0`: the literal is a constant, compared inline with its kind
+            c = self.module.const(node.right.value)
+            kind_of = "str" if type(node.right.value) is str else "Decimal"
+            if op in ("==", "!="):
+                same = f"{a} {op} {c} if type({a}) is {kind_of}"
+                return Compiled(f"(None if {a} is None else {same} else compare({op!r}, {a}, {c}))", logical=True)
+            return Compiled(f"({a} {op} {c} if type({a}) is {kind_of} else compare({op!r}, {a}, {c}))", logical=True)
+        b = self.simple(self.expr(node.right, scope).code)
         if op in ("==", "!="):
-            negate = op == "!="
-
-            def equality(env):
-                a, b = left(env), right(env)
-                if a is None or b is None:
-                    return None
-                kind_of = type(a)
-                if kind_of is type(b) and (kind_of is Decimal or kind_of is str):
-                    return (a == b) is not negate
-                return compare(op, a, b)
-
-            return Compiled(equality, logical=True)
-        return Compiled(lambda env: compare(op, left(env), right(env)), logical=True)
+            same = f"type({a}) is type({b}) and (type({a}) is Decimal or type({a}) is str)"
+            absent = f"{a} is None or {b} is None"
+            return Compiled(
+                f"(None if {absent} else {a} {op} {b} if {same} else compare({op!r}, {a}, {b}))", logical=True
+            )
+        return Compiled(f"compare({op!r}, {a}, {b})", logical=True)
 
     def _in(self, node: ast.In, scope: Scope) -> Compiled:
-        left, right, negate = (
-            self.expr(node.left, scope).fn,
-            self.expr(node.right, scope).fn,
-            node.negate,
-        )
-
-        def member(env):
-            v = contains(right(env), left(env))
-            return None if v is None else (not v if negate else v)
-
-        return Compiled(member, logical=True)
+        # the closures evaluated the container first, then the element: so does the code
+        container = self.simple(self.expr(node.right, scope).code)
+        v = self.simple(f"contains({container}, {self.expr(node.left, scope).code})")
+        if node.negate:
+            return Compiled(f"(None if {v} is None else not {v})", logical=True)
+        return Compiled(v, logical=True)
 
     def _and(self, node: ast.And, scope: Scope) -> Compiled:
         return self._junction(node, scope, "'and'", decisive=False)
@@ -112,34 +89,30 @@ class OperatorCompiler:
 
     def _junction(self, node, scope: Scope, word: str, decisive: bool) -> Compiled:
         """`and` (one False decides) and `or` (one True decides); otherwise a null makes null."""
-        left, right = self.test(node.left, scope, word), self.test(node.right, scope, word)
-
-        def junction(env):
-            a = left(env)
-            if a is decisive:
-                return decisive
-            b = right(env)
-            if b is decisive:
-                return decisive
-            return None if a is None or b is None else not decisive
-
-        return Compiled(junction, logical=True)
+        a = self.simple(self.test(node.left, scope, word))
+        out = self.fn.fresh()
+        with self.fn.block(f"if {a} is {decisive}:"):
+            self.emit(f"{out} = {decisive}")
+        with self.fn.block("else:"):
+            b = self.simple(self.test(node.right, scope, word))
+            rest = f"None if {a} is None or {b} is None else {not decisive}"
+            self.emit(f"{out} = {decisive} if {b} is {decisive} else {rest}")
+        return Compiled(out, logical=True)
 
     def _cond(self, node: ast.Cond, scope: Scope) -> Compiled:
-        test = self.test(node.test, scope, "'if'")
-        then = self.expr(node.then, scope)
-        other = self.expr(node.otherwise, scope)
-        then_fn, other_fn = then.fn, other.fn
+        t = self.simple(self.test(node.test, scope, "'if'"))
+        out = self.fn.fresh()
+        with self.fn.block(f"if {t} is None:"):
+            self.emit(f"{out} = None")
+        with self.fn.block(f"elif {t}:"):
+            then = self.expr(node.then, scope)
+            self.emit(f"{out} = {then.code}")
+        with self.fn.block("else:"):
+            other = self.expr(node.otherwise, scope)
+            self.emit(f"{out} = {other.code}")
+        return Compiled(out, then.stype or other.stype, then.logical and other.logical)
 
-        def choose(env):
-            t = test(env)
-            if t is None:
-                return None
-            return then_fn(env) if t else other_fn(env)
-
-        return Compiled(choose, then.stype or other.stype, then.logical and other.logical)
-
-    def test(self, node: ast.Node, scope: Scope, what: str) -> Fn:
+    def test(self, node: ast.Node, scope: Scope, what: str) -> str:
         """An expression used as a condition: gives True, False or None, else a RuleTypeError."""
         compiled = self.expr(node, scope)
-        return compiled.fn if compiled.logical else checked(compiled.fn, what)
+        return compiled.code if compiled.logical else f"truth({compiled.code}, {what!r})"

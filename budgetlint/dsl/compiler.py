@@ -1,52 +1,46 @@
-"""Compile AST expressions to Python closures once, checking names, arity and paths statically."""
+"""Compile AST expressions to Python code once, checking names, arity and paths statically.
+
+Each method of ExprCompiler checks one node and returns its Compiled: a Python expression over
+the locals of the function being generated (self.fn), after emitting into it the statements the
+value needs first (the loop of a filter, the branches of `and`/`or`/`if`). What may be generated,
+and why a rule can do no more than its builtins: budgetlint/dsl/codegen.py.
+"""
 
 from __future__ import annotations
 
+from contextlib import contextmanager
 from functools import partial
-from operator import itemgetter
 
 from budgetlint.dsl import ast
+from budgetlint.dsl.codegen import INLINE, Function, Module, load
 from budgetlint.dsl.compile_operators import OperatorCompiler
 from budgetlint.dsl.functions import BUILTINS, compile_pattern
 from budgetlint.dsl.schema_types import PathError, SchemaIndex, SType
 from budgetlint.dsl.scope import (
-    BUDGET,
     SETTINGS,
-    UNSET,
     Compiled,
-    Fn,
-    RuleBudgetExceeded,
     Scope,
     StaticError,
-    restore_binding,
-    spend,
-)
-from budgetlint.dsl.specialise import (
-    call_builtin,
-    checked,
-    field_chain,
-    read_path,
-)
-from budgetlint.dsl.values import (
-    RuleTypeError,
-    get_field,
-    kind,
 )
 from budgetlint.hints import did_you_mean
 
+NULL = "None"
+
 
 class ExprCompiler(OperatorCompiler):
-    """Turns expressions into closures; collects static errors instead of stopping at the first."""
+    """Turns expressions into generated code; collects static errors instead of stopping at the first."""
 
     def __init__(self, schema: SchemaIndex | None, defines: dict[str, ast.Define]):
         self.schema = schema
         self.defines = defines
         self.errors: list[StaticError] = []
-        self._compiled_defs: dict[str, Fn | None] = {}
+        self.module = Module()
+        self.fn: Function | None = None  # the function being generated
+        self._compiled_defs: dict[str, tuple[str, bool] | None] = {}  # name → (function, logical)
         self.def_costs: dict[str, int] = {}  # a definition's size with every call expanded
         self._oversized: set[str] = set()  # definitions refused for their expanded size
-        self._logical_defs: set[str] = set()  # definitions whose body is a condition
         self._compiling: list[str] = []
+        self._numbered = 0  # definitions' functions numbered so far
         # node class → its compile method (_literal for ast.Literal …)
         self._methods = {kind: getattr(self, "_" + kind.__name__.lower()) for kind in ast.EXPRESSIONS}
 
@@ -59,9 +53,40 @@ class ExprCompiler(OperatorCompiler):
         for pending in [*self._compiling, *([name] if name else [])]:
             self._compiled_defs.setdefault(pending, None)
         self._compiling.clear()
+        self.fn = None
+
+    @contextmanager
+    def function(self, fn: Function):
+        """Generate into fn, then go back to the function being generated before."""
+        outer, self.fn = self.fn, fn
+        try:
+            yield fn
+        finally:
+            self.fn = outer
+
+    # --- emitting into the current function -------------------------------------------------
+    def emit(self, line: str) -> None:
+        self.fn.emit(line)
+
+    def simple(self, code: str) -> str:
+        """code as something that can be read more than once: a name or a literal."""
+        if code.isidentifier() or code in ("None", "True", "False"):  # not text: `'x' is None` warns
+            return code
+        var = self.fn.fresh()
+        self.emit(f"{var} = {code}")
+        return var
+
+    def field(self, base: str, name: str) -> str:
+        b = self.simple(base)
+        return f"({b}.get({name!r}) if type({b}) is dict else get_field({b}, {name!r}))"
+
+    def spend(self, seq: str, weight: int) -> None:
+        """A loop over seq charges the evaluation budget its length × its body's size, at its start."""
+        self.emit(f"spend(len({seq}) * {weight})")
 
     # --- definitions ---------------------------------------------------------------------
-    def define(self, name: str, span: ast.Span) -> Fn | None:
+    def define(self, name: str, span: ast.Span) -> tuple[str, bool] | None:
+        """The generated function of a definition and whether it is logical; None if unusable."""
         if name in self._compiled_defs:
             return self._compiled_defs[name]
         if name in self._compiling:
@@ -70,8 +95,16 @@ class ExprCompiler(OperatorCompiler):
             return None
         d = self.defines[name]
         self._compiling.append(name)
-        scope = Scope({p: None for p in d.params})
-        compiled = self.expr(d.body, scope)
+        self._numbered += 1
+        fname = f"def_{self._numbered}"
+        params = [f"p{i}" for i in range(len(d.params))]
+        scope = Scope({p: None for p in d.params}, vars=dict(zip(d.params, params, strict=True)))
+        header = f"def {fname}(doc, settings, memo{''.join(', ' + p for p in params)}):"
+        fn = Function(fname, header, f"# definition {name!r} ({d.span})"[:200])
+        with self.function(fn):
+            fn.at(d.body.span)
+            compiled = self.expr(d.body, scope)
+            self.emit(f"return {compiled.code}")
         self._compiling.pop()
         called: set[str] = set()
         cost = expanded_size(d.body, self.def_costs, called)
@@ -86,10 +119,9 @@ class ExprCompiler(OperatorCompiler):
             self._oversized.add(name)
             self._compiled_defs[name] = None
             return None
-        self._compiled_defs[name] = compiled.fn
-        if compiled.logical:
-            self._logical_defs.add(name)
-        return compiled.fn
+        self.module.add(fn)
+        self._compiled_defs[name] = (fname, compiled.logical)
+        return self._compiled_defs[name]
 
     def _is_formula(self, d: ast.Define) -> bool:
         """A body made only of builtin calls, arithmetic and literals over the parameters, each
@@ -117,34 +149,35 @@ class ExprCompiler(OperatorCompiler):
 
     def _literal(self, node: ast.Literal, scope: Scope) -> Compiled:
         value = node.value
-        return Compiled(lambda env: value, logical=value is None or isinstance(value, bool))
+        return Compiled(self.module.const(value), logical=value is None or isinstance(value, bool))
 
     def _it(self, node: ast.It, scope: Scope) -> Compiled:
         if not scope.in_filter:
             self.error(node.span, "'it' only has a meaning inside a filter [ … ]")
-        return Compiled(lambda env: env.get("@"), scope.element)
+            return Compiled(NULL)
+        return Compiled(scope.element_var, scope.element)
 
     def _name(self, node: ast.Name, scope: Scope) -> Compiled:
         name = node.name
-        if name in scope.names:  # itemgetter reads the binding in C: no Python frame per read
+        if name in scope.names:
             if scope.in_filter and self._element_has(scope.element, name):
                 self.error(
                     node.span,
                     f"'{name}' inside [ … ] is ambiguous: it is bound here and is also a field of the "
                     f"element; write it.{name} for the field, or rename the binding",
                 )
-            return Compiled(itemgetter(name), scope.names[name])
+            return Compiled(scope.vars[name], scope.names[name])
         if scope.in_filter:
             stype = self._field_type(scope.element, name, "a filtered element", node.span)
-            return Compiled(read_path("@", (name,), ()), stype)
+            return Compiled(self.field(scope.element_var, name), stype)
         if self.schema is None or self.schema.is_root_field(name):
             stype = self._field_type(
                 self.schema.root() if self.schema else None, name, "the document", node.span
             )
-            return Compiled(read_path("$", (name,), ()), stype)
+            return Compiled(self.field("doc", name), stype)
         hint = did_you_mean(name, [*scope.names, *self.schema.root_fields()])
         self.error(node.span, f"unbound name '{name}'{hint}")
-        return Compiled(lambda env: None)
+        return Compiled(NULL)
 
     def element_of(self, stype: SType | None) -> SType | None:
         """What the schema says one element of a list-valued expression is (None: unknown)."""
@@ -165,32 +198,12 @@ class ExprCompiler(OperatorCompiler):
             return None
 
     def _attr(self, node: ast.Attr, scope: Scope) -> Compiled:
-        chain = field_chain(node, scope)
-        if chain is not None:  # `row.a.b`, `tables.revenue.rows`: one call for the whole path
-            # and no closures for its prefixes (`row.a`, `row`): only their types are checked
-            attrs = []
-            root = node
-            while isinstance(root, ast.Attr):
-                attrs.append(root)
-                root = root.base
-            stype = self._name(root, scope).stype
-            for attr_node in reversed(attrs):
-                stype = self._field_type(stype, attr_node.name, attr_node.base, attr_node.span)
-            return Compiled(read_path(*chain), stype)
         base = self.expr(node.base, scope)
-        name = node.name
-        stype = self._field_type(base.stype, name, node.base, node.span)
-        base_fn = base.fn
-
-        def attr(env):
-            value = base_fn(env)
-            return value.get(name) if type(value) is dict else get_field(value, name)
-
-        return Compiled(attr, stype)
+        stype = self._field_type(base.stype, node.name, node.base, node.span)
+        return Compiled(self.field(base.code, node.name), stype)
 
     def _index(self, node: ast.Index, scope: Scope) -> Compiled:
         base = self.expr(node.base, scope)
-        base_fn = base.fn
         sel = node.selector
         if isinstance(sel, ast.Literal) or (
             isinstance(sel, ast.Neg) and isinstance(sel.operand, ast.Literal)
@@ -198,45 +211,30 @@ class ExprCompiler(OperatorCompiler):
             raw = sel.value if isinstance(sel, ast.Literal) else -sel.operand.value
             if not hasattr(raw, "as_integer_ratio") or isinstance(raw, bool | str):
                 self.error(sel.span, "an index must be a whole number")
-                return Compiled(lambda env: None)
+                return Compiled(NULL)
             i = int(raw)
-
-            def pick(env):
-                seq = base_fn(env)
-                if seq is None:
-                    return None
-                if not isinstance(seq, list):
-                    raise RuleTypeError(f"only a list can be indexed, got {kind(seq)}")
-                return seq[i] if -len(seq) <= i < len(seq) else None
-
-            return Compiled(pick, self.element_of(base.stype))
+            seq, out = self.simple(base.code), self.fn.fresh()
+            with self.fn.block(f"if {seq} is None:"):
+                self.emit(f"{out} = None")
+            with self.fn.block(f"elif type({seq}) is list:"):
+                self.emit(f"{out} = {seq}[{i!r}] if {(-i - 1 if i < 0 else i)!r} < len({seq}) else None")
+            with self.fn.block("else:"):
+                self.emit(f'raise RuleTypeError("only a list can be indexed, got " + kind({seq}))')
+            return Compiled(out, self.element_of(base.stype))
         element = self.element_of(base.stype)
-        compiled_test = self.expr(sel, Scope(scope.names, element, True))
-        test = compiled_test.fn if compiled_test.logical else checked(compiled_test.fn, "a filter")
-        weight = expanded_size(sel, self.def_costs)  # what testing one element costs, at most
-
-        def keep(env):
-            seq = base_fn(env)
-            if seq is None:
-                return None
-            if not isinstance(seq, list):
-                raise RuleTypeError(f"only a list can be filtered, got {kind(seq)}")
-            left = BUDGET[0] - len(seq) * weight
-            BUDGET[0] = left
-            if left < 0:
-                raise RuleBudgetExceeded()
-            out = []
-            saved = env.get("@", UNSET)
-            try:  # rebinding in place: no dict copy per element
-                for item in seq:
-                    env["@"] = item
-                    if test(env) is True:
-                        out.append(item)
-            finally:
-                restore_binding(env, "@", saved)
-            return out
-
-        return Compiled(keep, base.stype)
+        seq, out, var = self.simple(base.code), self.fn.fresh(), self.fn.fresh("e")
+        with self.fn.block(f"if {seq} is None:"):
+            self.emit(f"{out} = None")
+        with self.fn.block("else:"):
+            with self.fn.block(f"if not isinstance({seq}, list):"):
+                self.emit(f'raise RuleTypeError("only a list can be filtered, got " + kind({seq}))')
+            self.spend(seq, expanded_size(sel, self.def_costs))  # testing one element costs at most this
+            self.emit(f"{out} = []")
+            with self.fn.block(f"for {var} in {seq}:"):
+                test = self.test(sel, scope.filtering(element, var), "a filter")
+                with self.fn.block(f"if {test} is True:"):
+                    self.emit(f"{out}.append({var})")
+        return Compiled(out, base.stype)
 
     def _call(self, node: ast.Call, scope: Scope) -> Compiled:
         if node.func == "setting":
@@ -244,55 +242,38 @@ class ExprCompiler(OperatorCompiler):
         d = self.defines.get(node.func)
         if d is not None and len(node.args) == len(d.params) and d.params and self._is_formula(d):
             if self.define(node.func, node.span) is None:  # a broken body: reported there, once
-                return Compiled(lambda env: None)
+                return Compiled(NULL)
             # `amount(x) = coalesce(x, 0)`: compiled at the call site as coalesce(<arg>, 0),
-            # without a definition call and its environment per evaluation
+            # without a definition call per evaluation
             return self.expr(_substitute(d.body, dict(zip(d.params, node.args, strict=True))), scope)
-        args = [self.expr(a, scope) for a in node.args]
-        fns = [a.fn for a in args]
         if d is not None:
+            args = [self.expr(a, scope).code for a in node.args]
             if len(args) != len(d.params):
                 self.error(
                     node.span,
                     f"{node.func}() takes {len(d.params)} argument(s), {len(args)} given",
                 )
-                return Compiled(lambda env: None)
-            body = self.define(node.func, node.span)
-            if body is None:
-                return Compiled(lambda env: None)
-            params = d.params
-            logical = node.func in self._logical_defs
-
-            if not params:  # a constant of the document: computed once per document
-                key = node.func
-
-                cost = self.def_costs.get(node.func, 1)
-
-                def call_constant(env):
-                    memo = env["$memo"]
-                    if key not in memo:
-                        spend(cost)
-                        memo[key] = body({"$": env["$"], "$settings": env["$settings"], "$memo": memo})
-                    return memo[key]
-
-                return Compiled(call_constant, logical=logical)
-
-            # The body sees the document, the settings and its parameters only.
-            bindings = tuple(zip(params, fns, strict=True))
-
-            def call_def(env):
-                inner = {"$": env["$"], "$settings": env["$settings"], "$memo": env["$memo"]}
-                for p, f in bindings:
-                    inner[p] = f(env)
-                return body(inner)
-
-            return Compiled(call_def, logical=logical)
+                return Compiled(NULL)
+            compiled = self.define(node.func, node.span)
+            if compiled is None:
+                return Compiled(NULL)
+            fname, logical = compiled
+            self.fn.calls.add(fname)
+            if not d.params:  # a constant of the document: computed once per document
+                out, key = self.fn.fresh(), repr(node.func)
+                self.emit(f"{out} = memo.get({key}, MISSING)")
+                with self.fn.block(f"if {out} is MISSING:"):
+                    self.emit(f"spend({self.def_costs.get(node.func, 1)!r})")
+                    self.emit(f"{out} = memo[{key}] = {fname}(doc, settings, memo)")
+                return Compiled(out, logical=logical)
+            # the body sees the document, the settings and its parameters only
+            return Compiled(f"{fname}(doc, settings, memo, {', '.join(args)})", logical=logical)
         builtin = BUILTINS.get(node.func)
         if builtin is None:
             hint = did_you_mean(node.func, [*BUILTINS, *self.defines])
             self.error(node.span, f"unknown function '{node.func}'{hint}")
-            return Compiled(lambda env: None)
-        n = len(args)
+            return Compiled(NULL)
+        n = len(node.args)
         if n < builtin.min_args or (builtin.max_args is not None and n > builtin.max_args):
             want = (
                 str(builtin.min_args)
@@ -302,68 +283,61 @@ class ExprCompiler(OperatorCompiler):
                 else f"{builtin.min_args} to {builtin.max_args}"
             )
             self.error(node.span, f"{node.func}() takes {want} argument(s), {n} given")
-            return Compiled(lambda env: None)
-        impl = builtin.impl
+            return Compiled(NULL)
+        impl = self.module.builtin(node.func)
         if node.func == "matches":
             pattern_node = node.args[1]
             if not isinstance(pattern_node, ast.Literal) or not isinstance(pattern_node.value, str):
                 self.error(node.span, "matches() needs its pattern as a string literal")
-                return Compiled(lambda env: None)
+                return Compiled(NULL)
             try:
-                pattern = compile_pattern(pattern_node.value)
+                compile_pattern(pattern_node.value)
             except ValueError as err:
                 self.error(pattern_node.span, str(err))
-                return Compiled(lambda env: None)
-            subject = fns[0]
-            return Compiled(lambda env: impl(subject(env), pattern), logical=True)
+                return Compiled(NULL)
+            subject = self.expr(node.args[0], scope).code
+            return Compiled(f"{impl}({subject}, {self.module.pattern(pattern_node.value)})", logical=True)
+        args = [self.expr(a, scope).code for a in node.args]
+        if node.func in INLINE:
+            return Compiled(INLINE[node.func](impl, [self.simple(a) for a in args]), logical=builtin.logical)
         if builtin.per_document:
-            return Compiled(lambda env: impl(env["$memo"], *[f(env) for f in fns]), logical=builtin.logical)
-        return Compiled(call_builtin(impl, node.args, fns, scope), logical=builtin.logical)
+            args.insert(0, "memo")
+        return Compiled(f"{impl}({', '.join(args)})", logical=builtin.logical)
 
     def _setting(self, node: ast.Call) -> Compiled:
         """`setting('name')`: a value the run sets (configuration), with its default."""
         arg = node.args[0] if len(node.args) == 1 else None
         if not isinstance(arg, ast.Literal) or arg.value not in SETTINGS:
             self.error(node.span, f"setting() takes one of: {', '.join(repr(k) for k in SETTINGS)}")
-            return Compiled(lambda env: None)
-        name, default = arg.value, SETTINGS[arg.value]
-        return Compiled(lambda env: (env.get("$settings") or {}).get(name, default))
+            return Compiled(NULL)
+        name = arg.value
+        return Compiled(f"settings.get({name!r}, {self.module.const(SETTINGS[name])})")
 
     def _listlit(self, node: ast.ListLit, scope: Scope) -> Compiled:
-        fns = [self.expr(i, scope).fn for i in node.items]
-        return Compiled(lambda env: [f(env) for f in fns])
+        items = [self.simple(self.expr(i, scope).code) for i in node.items]
+        return Compiled("[" + ", ".join(items) + "]")
 
     def _comprehension(self, node: ast.Comprehension, scope: Scope) -> Compiled:
         source = self.expr(node.source, scope)
         element = self.element_of(source.stype)
-        inner = scope.bind(node.name, element)
-        make = self.expr(node.expr, inner).fn
-        test = self.test(node.test, inner, "'if'") if node.test is not None else None
-        source_fn, name = source.fn, node.name
-        weight = expanded_size((node.expr, node.test), self.def_costs)  # one element, at most
-
-        def build(env):
-            seq = source_fn(env)
-            if seq is None:
-                return None
-            if not isinstance(seq, list | tuple | frozenset):
-                raise RuleTypeError(f"'for' in [ … ] needs a list, got {kind(seq)}")
-            left = BUDGET[0] - len(seq) * weight
-            BUDGET[0] = left
-            if left < 0:
-                raise RuleBudgetExceeded()
-            out = []
-            saved = env.get(name, UNSET)
-            try:
-                for item in seq:
-                    env[name] = item
-                    if test is None or test(env) is True:
-                        out.append(make(env))
-            finally:
-                restore_binding(env, name, saved)
-            return out
-
-        return Compiled(build)
+        seq, out = self.simple(source.code), self.fn.fresh()
+        var = self.fn.fresh(name=node.name)
+        inner = scope.bind(node.name, element, var)
+        with self.fn.block(f"if {seq} is None:"):
+            self.emit(f"{out} = None")
+        with self.fn.block("else:"):
+            with self.fn.block(f"if type({seq}) is not list and not isinstance({seq}, SEQUENCES):"):
+                self.emit(f"raise RuleTypeError(\"'for' in [ … ] needs a list, got \" + kind({seq}))")
+            self.spend(seq, expanded_size((node.expr, node.test), self.def_costs))  # one element, at most
+            self.emit(f"{out} = []")
+            with self.fn.block(f"for {var} in {seq}:"):
+                if node.test is None:
+                    self.emit(f"{out}.append({self.expr(node.expr, inner).code})")
+                else:
+                    test = self.test(node.test, inner, "'if'")
+                    with self.fn.block(f"if {test} is True:"):
+                        self.emit(f"{out}.append({self.expr(node.expr, inner).code})")
+        return Compiled(out)
 
 
 # A definition may call others, each several times: `e40(x) = e39(x) + e39(x)` is 2^40 calls.
@@ -415,12 +389,24 @@ def _describe_path(node: ast.Node) -> str:
     return "this value"
 
 
+def compile_expression(compiler: ExprCompiler, node: ast.Node):
+    """One expression as a generated function `expression(doc, settings, memo)`: its code object
+    and the function's name (the definitions it calls are in compiler.module). Static errors go
+    to compiler.errors; the code is then that of a broken expression, not to be run."""
+    fn = Function("expression", "def expression(doc, settings, memo):")
+    with compiler.function(fn):
+        fn.at(node.span)
+        compiler.emit(f"return {compiler.expr(node, Scope()).code}")
+    source = compiler.module.source(extra=fn)
+    return compile(source, "<expression>", "exec")
+
+
 def evaluate(text: str, document: dict, defines: dict | None = None):
     """Evaluate one expression against a document (for tests, docs and the REPL-minded)."""
     from budgetlint.dsl.parser import parse_expression
 
     compiler = ExprCompiler(None, defines or {})
-    compiled = compiler.expr(parse_expression(text, "<expr>"), Scope())
+    code = compile_expression(compiler, parse_expression(text, "<expr>"))
     if compiler.errors:
         raise ValueError("; ".join(str(e) for e in compiler.errors))
-    return compiled.fn({"$": document, "$settings": {}, "$memo": {}})
+    return load(code)["expression"](document, {}, {})

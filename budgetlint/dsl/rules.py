@@ -1,15 +1,16 @@
-"""Compile parsed rules into evaluators: for / let / when steps, the assertion, message and location."""
+"""Compile parsed rules into generated functions: for / let / when steps, the assertion, message
+and location; and run them, mapping a type error back to the rule file's line and column."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from bisect import bisect_right
+from collections.abc import Iterator
 from decimal import Decimal
 from typing import NamedTuple
 
 from budgetlint.dsl import ast
-from budgetlint.dsl.compiler import ExprCompiler, expanded_size
-from budgetlint.dsl.scope import BUDGET, UNSET, RuleBudgetExceeded, RuntimeRuleError, Scope, restore_binding
-from budgetlint.dsl.values import RuleTypeError, format_value, kind
+from budgetlint.dsl.scope import RuntimeRuleError, Scope
+from budgetlint.dsl.values import RuleTypeError
 from budgetlint.findings import escape_pointer_token
 
 
@@ -76,48 +77,105 @@ def _parent_links(root) -> dict[int, tuple]:
     return parents
 
 
-Locate = Callable[[dict, Pointers], str | None]
-
-
 class CompiledRule:
-    def __init__(self, info: RuleInfo, run: Callable[[dict, Pointers, dict], Iterator[Hit]]):
+    """A rule's generated function, run(doc, settings, memo, pointers) → its hits, and its source
+    map: (line offset from the function's `def`, span) from which on the code evaluates that span
+    of the rule file (a step, the assertion, the location, the message)."""
+
+    __slots__ = ("_lines", "_spans", "info", "run")
+
+    def __init__(self, info: RuleInfo, run, spans: tuple):
         self.info = info
-        self._run = run
+        self.run = run
+        self._lines = [line for line, _ in spans]
+        self._spans = [span for _, span in spans]
 
     def evaluate(self, document: dict, pointers: Pointers, settings: dict | None = None) -> Iterator[Hit]:
         """Hits for one document; raises RuntimeRuleError on a type error in the rule."""
-        return self._run(document, pointers, settings or {})
+        try:
+            return iter(self.run(document, settings or {}, pointers.memo, pointers))
+        except RuleTypeError as err:
+            raise RuntimeRuleError(self.span_of(err), str(err)) from None
+
+    def span_of(self, err: BaseException) -> ast.Span:
+        """Where in the rule file the code that raised err stands (by the source map)."""
+        code, tb, line = self.run.__code__, err.__traceback__, None
+        while tb is not None:
+            if tb.tb_frame.f_code is code:
+                line = tb.tb_lineno - code.co_firstlineno
+            tb = tb.tb_next
+        at = bisect_right(self._lines, line) - 1 if line is not None else -1
+        if at < 0:
+            return ast.Span(self.info.file, self.info.line, 1)
+        return ast.Span(*self._spans[at])
 
 
-def compile_rule(rule: ast.Rule, compiler: ExprCompiler) -> CompiledRule | None:
+def compile_rule(rule: ast.Rule, compiler, fname: str):
+    """Generate rule's function `fname` into compiler.module: (RuleInfo, fname, source map), or
+    None when the rule has static errors (they are in compiler.errors)."""
+    from budgetlint.dsl.codegen import Function
+
     errors_before = len(compiler.errors)
-    scope = Scope()
-    steps: list[tuple] = []  # (what, name(s), closure, span)
-    for step in rule.steps:
-        if isinstance(step, ast.For):
-            source = compiler.expr(step.source, scope)
-            steps.append(("for", (step.name, step.index), source.fn, step.source.span))
-            scope = scope.bind(step.name, compiler.element_of(source.stype))
-            if step.index:
-                scope = scope.bind(step.index, None)
-        elif isinstance(step, ast.Let):
-            value = compiler.expr(step.value, scope)
-            steps.append(("let", step.name, value.fn, step.value.span))
-            scope = scope.bind(step.name, value.stype)
-        else:
-            steps.append(("when", "", compiler.test(step.test, scope, "when"), step.test.span))
-    check = compiler.test(rule.check, scope, "assert") if rule.check else None
-    locate = _compile_locate(rule.at, compiler, scope) if rule.at else None
-    message = _compile_template(rule.message, compiler, scope) if rule.message else None
-    if len(compiler.errors) > errors_before or check is None or message is None:
-        return None
+    fn = Function(fname, f"def {fname}(doc, settings, memo, pointers):", f"# rule {rule.id!r} ({rule.span})"[:200])
     # what one pass through the steps after each `for` costs, at most (see expanded_size)
-    rest = [rule.check, rule.at, rule.message]
-    for i in reversed(range(len(steps))):
-        what, names, fn, span = steps[i]
-        if what == "for":
-            steps[i] = (what, (*names, expanded_size(tuple(rest), compiler.def_costs)), fn, span)
-        rest.append(rule.steps[i])
+    from budgetlint.dsl.compiler import expanded_size
+
+    rest = [rule.check, rule.at, *_templates(rule)]
+    weights = []
+    for step in reversed(rule.steps):
+        weights.append(expanded_size(tuple(rest), compiler.def_costs))
+        rest.append(step)
+    weights.reverse()
+    with compiler.function(fn):
+        compiler.emit("found = []")
+        depth = fn.depth
+        scope = Scope()
+        where = "None"  # the innermost `for`: (list, index, element), for a finding without `at`
+        for step, weight in zip(rule.steps, weights, strict=True):
+            if isinstance(step, ast.For):
+                fn.at(step.source.span)
+                source = compiler.expr(step.source, scope)
+                seq = compiler.simple(source.code)
+                element, index = fn.fresh(name=step.name), fn.fresh("i")
+                fn.open(f"if {seq} is not None:")
+                with fn.block(f"if type({seq}) is not list and not isinstance({seq}, SEQUENCES):"):
+                    compiler.emit(f"raise RuleTypeError(\"'for' needs a list, got \" + kind({seq}))")
+                compiler.spend(seq, weight)
+                fn.open(f"for {index}, {element} in enumerate({seq}):")
+                scope = scope.bind(step.name, compiler.element_of(source.stype), element)
+                if step.index:
+                    var = fn.fresh(name=step.index)
+                    compiler.emit(f"{var} = whole({index})")
+                    scope = scope.bind(step.index, None, var)
+                where = f"({seq}, {index}, {element})"
+            elif isinstance(step, ast.Let):
+                fn.at(step.value.span)
+                value = compiler.expr(step.value, scope)
+                var = fn.fresh(name=step.name)
+                compiler.emit(f"{var} = {value.code}")
+                scope = scope.bind(step.name, value.stype, var)
+            else:
+                fn.at(step.test.span)
+                test = compiler.simple(compiler.test(step.test, scope, "when"))
+                fn.open(f"if {test} is True:")
+        if rule.check is not None:
+            fn.at(rule.check.span)
+            check = compiler.simple(compiler.test(rule.check, scope, "assert"))
+            with fn.block(f"if {check} is False:"):
+                if rule.at is not None:
+                    fn.at(rule.at.span)
+                    compiler.emit(f"pointer = {_locate(rule.at, compiler, scope)}")
+                    with fn.block("if pointer is None:"):
+                        compiler.emit(f"pointer = pointer_of_element({where}, pointers)")
+                else:
+                    compiler.emit(f"pointer = pointer_of_element({where}, pointers)")
+                messages = [_render(template, compiler, scope) for template in _templates(rule)]
+                compiler.emit(f"found.append(Hit(pointer, {', '.join(messages)}))")
+        fn.depth = depth
+        compiler.emit("return found")
+    if len(compiler.errors) > errors_before or rule.check is None or rule.message is None:
+        return None
+    compiler.module.add(fn)
     info = RuleInfo(
         rule.id,
         rule.title or "",
@@ -130,131 +188,32 @@ def compile_rule(rule: ast.Rule, compiler: ExprCompiler) -> CompiledRule | None:
         rule.span.file,
         rule.span.line,
     )
-    final = _assertion(
-        check, rule.check.span, locate, rule.at.span if rule.at else None, message, rule.message.span
-    )
-    first = _chain(steps, final)
-
-    def run(document: dict, pointers: Pointers, settings: dict) -> Iterator[Hit]:
-        found: list[Hit] = []
-        first(
-            {"$": document, "$settings": settings, "$memo": pointers.memo, "$hits": (found, pointers)}, None
-        )
-        return iter(found)
-
-    return CompiledRule(info, run)
+    return info, fname, tuple(fn.spans)
 
 
-# A rule runs as a chain of step functions step(env, where), each calling the next: `for` calls
-# it once per element, `let` binds and calls it, `when` calls it only when its test holds, and
-# the last checks the assertion. `where` is (list, index, element) of the innermost `for`, to
-# locate a finding that has no `at`. Names are bound in the one environment of the run; a name
-# bound again by a later step (shadowing) is restored on the way back, others need no undoing
-# because every later read of a name follows its binding step.
-Step = Callable[[dict, object], None]
+def _templates(rule: ast.Rule) -> list:
+    """The message templates of a rule, in the order of Hit's message fields."""
+    return [rule.message]
 
 
-def _chain(steps: list[tuple], final: Step) -> Step:
-    step = final
-    bound_before: list[set[str]] = []  # the names bound by the steps before each step
-    names: set[str] = set()
-    for what, name, _, _ in steps:
-        bound_before.append(set(names))
-        names.update(n for n in (name[:2] if what == "for" else (name,)) if n)
-    for i in reversed(range(len(steps))):
-        what, name, fn, span = steps[i]
-        make = {"for": _for_step, "let": _let_step, "when": _when_step}[what]
-        step = make(name, fn, span, step, bound_before[i])
-    return step
+def _render(template: ast.Template | None, compiler, scope: Scope) -> str:
+    """The code of a message: its text, with each `{expr:spec}` formatted (after the code
+    computing the values is emitted, at the template's span)."""
+    if template is None:
+        return "''"
+    compiler.fn.at(template.span)
+    pieces = []
+    for part in template.parts:
+        if isinstance(part, str):
+            pieces.append(repr(part))
+        else:
+            node, spec = part
+            value = compiler.simple(compiler.expr(node, scope).code)
+            pieces.append(f"format_value({value}, {spec!r})")
+    return " + ".join(pieces) or "''"
 
 
-def _for_step(names, source, span, nxt: Step, bound: set) -> Step:
-    name, index_name, weight = names
-
-    def loop(env, where):
-        try:
-            seq = source(env)
-            if seq is None:
-                return
-            if not isinstance(seq, list | tuple | frozenset):
-                raise RuleTypeError(f"'for' needs a list, got {kind(seq)}")
-        except RuleTypeError as err:
-            raise RuntimeRuleError(span, str(err)) from None
-        left = BUDGET[0] - len(seq) * weight
-        BUDGET[0] = left
-        if left < 0:
-            raise RuleBudgetExceeded()
-        for index, element in enumerate(seq):
-            env[name] = element
-            if index_name:
-                env[index_name] = Decimal(index)
-            nxt(env, (seq, index, element))
-
-    return _restoring((name, index_name), loop) if bound & {name, index_name} else loop
-
-
-def _let_step(name, value, span, nxt: Step, bound: set) -> Step:
-    def let(env, where):
-        try:
-            env[name] = value(env)
-        except RuleTypeError as err:
-            raise RuntimeRuleError(span, str(err)) from None
-        nxt(env, where)
-
-    return _restoring((name,), let) if name in bound else let
-
-
-def _when_step(_, test, span, nxt: Step, bound: set) -> Step:
-    def when(env, where):
-        try:
-            holds = test(env)
-        except RuleTypeError as err:
-            raise RuntimeRuleError(span, str(err)) from None
-        if holds is True:
-            nxt(env, where)
-
-    return when
-
-
-def _restoring(names: tuple, step: Step) -> Step:
-    """step, with the earlier bindings of names put back after it (a name bound twice in a rule)."""
-    names = tuple(n for n in names if n)
-
-    def restoring(env, where):
-        saved = [(n, env.get(n, UNSET)) for n in names]
-        try:
-            step(env, where)
-        finally:
-            for n, value in saved:
-                restore_binding(env, n, value)
-
-    return restoring
-
-
-def _assertion(check, check_span, locate, at_span, message, message_span) -> Step:
-    def final(env, where):
-        try:
-            if check(env) is not False:
-                return
-        except RuleTypeError as err:
-            raise RuntimeRuleError(check_span, str(err)) from None
-        found, pointers = env["$hits"]
-        try:
-            pointer = locate(env, pointers) if locate else None
-        except RuleTypeError as err:
-            raise RuntimeRuleError(at_span, str(err)) from None
-        if pointer is None:
-            pointer = _pointer_of_element(where, pointers)
-        try:
-            text = message(env)
-        except RuleTypeError as err:
-            raise RuntimeRuleError(message_span, str(err)) from None
-        found.append(Hit(pointer, text))
-
-    return final
-
-
-def _pointer_of_element(where, pointers: Pointers) -> str:
+def pointer_of_element(where, pointers: Pointers) -> str:
     if where is None:
         return ""
     seq, index, element = where
@@ -265,64 +224,39 @@ def _pointer_of_element(where, pointers: Pointers) -> str:
     return f"{parent}/{index}" if parent is not None else ""
 
 
-def _compile_locate(node: ast.Node, compiler: ExprCompiler, scope: Scope) -> Locate:
-    """`at EXPR`: the pointer of a container value, or of the member EXPR names inside one."""
-    value = compiler.expr(node, scope).fn
+def locate_get(pointers: Pointers, obj, key) -> str | None:
+    """`at get(obj, key)`: the pointer of obj's member key."""
+    parent = pointers.of(obj)
+    if parent is None:
+        return None
+    if isinstance(key, str):
+        return f"{parent}/{escape_pointer_token(key)}"
+    return f"{parent}/{int(key)}" if isinstance(key, Decimal) else None
+
+
+def _locate(node: ast.Node, compiler, scope: Scope) -> str:
+    """`at EXPR`: the code of the pointer of a container value, or of the member EXPR names inside one."""
+    fn = compiler.fn
     if isinstance(node, ast.Attr):
-        base = compiler.expr(node.base, scope).fn
-        token = escape_pointer_token(node.name)
-
-        def member(env, pointers):
-            parent = pointers.of(base(env))
-            if parent is not None:
-                return f"{parent}/{token}"
-            return pointers.of(value(env))
-
-        return member
+        parent = compiler.simple(f"pointers.of({compiler.expr(node.base, scope).code})")
+        var = fn.fresh("at")
+        with fn.block(f"if {parent} is not None:"):
+            compiler.emit(f"{var} = {parent} + {'/' + escape_pointer_token(node.name)!r}")
+        with fn.block("else:"):
+            compiler.emit(f"{var} = pointers.of({compiler.expr(node, scope).code})")
+        return var
     if isinstance(node, ast.Call) and node.func == "get" and len(node.args) == 2:
-        obj, key = (compiler.expr(a, scope).fn for a in node.args)
-
-        def field(env, pointers):
-            parent, name = pointers.of(obj(env)), key(env)
-            if parent is None:
-                return None
-            if isinstance(name, str):
-                return f"{parent}/{escape_pointer_token(name)}"
-            return f"{parent}/{int(name)}" if isinstance(name, Decimal) else None
-
-        return field
+        obj = compiler.simple(compiler.expr(node.args[0], scope).code)
+        key = compiler.simple(compiler.expr(node.args[1], scope).code)
+        return f"locate_get(pointers, {obj}, {key})"
     if isinstance(node, ast.Index) and isinstance(node.selector, ast.Literal):
-        base = compiler.expr(node.base, scope).fn
-        index = node.selector.value
-
-        def element(env, pointers):
-            parent = pointers.of(base(env))
-            return f"{parent}/{index}" if parent is not None else pointers.of(value(env))
-
-        return element
+        parent = compiler.simple(f"pointers.of({compiler.expr(node.base, scope).code})")
+        var = fn.fresh("at")
+        with fn.block(f"if {parent} is not None:"):
+            compiler.emit(f"{var} = {parent} + {'/' + str(node.selector.value)!r}")
+        with fn.block("else:"):
+            compiler.emit(f"{var} = pointers.of({compiler.expr(node, scope).code})")
+        return var
     if isinstance(node, ast.Name) and node.name not in scope.names and not scope.in_filter:
-        root_member = "/" + escape_pointer_token(node.name)  # a field of the document, there or not
-        return lambda env, pointers: root_member
-    return lambda env, pointers: pointers.of(value(env))
-
-
-def _compile_template(template: ast.Template, compiler: ExprCompiler, scope: Scope):
-    pieces: list = []
-    for part in template.parts:
-        if isinstance(part, str):
-            pieces.append(part)
-        else:
-            node, spec = part
-            pieces.append((compiler.expr(node, scope).fn, spec))
-
-    def render(env: dict) -> str:
-        out = []
-        for piece in pieces:
-            if isinstance(piece, str):
-                out.append(piece)
-            else:
-                fn, spec = piece
-                out.append(format_value(fn(env), spec))
-        return "".join(out)
-
-    return render
+        return repr("/" + escape_pointer_token(node.name))  # a field of the document, there or not
+    return f"pointers.of({compiler.expr(node, scope).code})"

@@ -2,25 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from decimal import Decimal
 from typing import NamedTuple
 
 from budgetlint.dsl import ast
 from budgetlint.dsl.schema_types import SType
 
-Env = dict
-Fn = Callable[[Env], object]
 # Values a run can set (budgetlint.toml / --tolerance), with their defaults.
 SETTINGS = {"rounding_per_item": Decimal("0.005")}
-UNSET = object()
-
-
-def restore_binding(env: Env, name: str, saved) -> None:
-    if saved is UNSET:
-        env.pop(name, None)
-    else:
-        env[name] = saved
 
 
 # Named tuples and plain classes rather than dataclasses: creating a frozen dataclass costs
@@ -65,26 +54,42 @@ class RuntimeRuleError(Exception):
 
 
 class Scope:
-    """What the compiler knows where an expression stands: the bound names with their types, and
-    inside a filter the type of the element being tested."""
+    """What the compiler knows where an expression stands: the bound names with their types and
+    the Python locals holding them, and inside a filter the type of the element being tested and
+    the local holding it."""
 
-    __slots__ = ("element", "in_filter", "names")
+    __slots__ = ("element", "element_var", "in_filter", "names", "vars")
 
-    def __init__(self, names: dict | None = None, element: SType | None = None, in_filter: bool = False):
+    def __init__(
+        self,
+        names: dict | None = None,
+        element: SType | None = None,
+        in_filter: bool = False,
+        vars: dict | None = None,
+        element_var: str = "None",
+    ):
         self.names = {} if names is None else names
         self.element = element
         self.in_filter = in_filter
+        self.vars = {} if vars is None else vars  # rule-language name → Python local
+        self.element_var = element_var
 
-    def bind(self, name: str, stype: SType | None) -> Scope:
-        return Scope({**self.names, name: stype}, self.element, self.in_filter)
+    def bind(self, name: str, stype: SType | None, var: str = "None") -> Scope:
+        return Scope(
+            {**self.names, name: stype}, self.element, self.in_filter, {**self.vars, name: var}, self.element_var
+        )
+
+    def filtering(self, element: SType | None, var: str) -> Scope:
+        return Scope(self.names, element, True, self.vars, var)
 
 
 class Compiled:
-    """An expression compiled: its closure, what the schema says it gives, and whether it is logical:
-    True when fn can only give True, False or None (comparisons, and/or/not, `in`, logical
-    builtins): whoever tests it then skips the truth() check, which costs a call per test."""
+    """An expression compiled: the Python expression computing it (over names the generated
+    function binds), what the schema says it gives, and whether it is logical: True when it can
+    only give True, False or None (comparisons, and/or/not, `in`, logical builtins): whoever
+    tests it then skips the truth() check."""
 
-    __slots__ = ("fn", "logical", "stype")
+    __slots__ = ("code", "logical", "stype")
 
-    def __init__(self, fn: Fn, stype: SType | None = None, logical: bool = False):
-        self.fn, self.stype, self.logical = fn, stype, logical
+    def __init__(self, code: str, stype: SType | None = None, logical: bool = False):
+        self.code, self.stype, self.logical = code, stype, logical
