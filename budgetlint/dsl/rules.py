@@ -27,10 +27,12 @@ class RuleInfo(NamedTuple):  # a named tuple: ~0.07 ms to create at import, a fr
 
 
 class Hit(NamedTuple):
-    """One failed assertion: where in the document, and the rendered message."""
+    """One failed assertion: where in the document, and the rendered message (message_en: in
+    English, "" when the rule gives none)."""
 
     pointer: str
     message: str
+    message_en: str = ""
 
 
 class Pointers:
@@ -109,10 +111,12 @@ def compile_rule(rule: ast.Rule, compiler: ExprCompiler) -> CompiledRule | None:
     check = compiler.test(rule.check, scope, "assert") if rule.check else None
     locate = _compile_locate(rule.at, compiler, scope) if rule.at else None
     message = _compile_template(rule.message, compiler, scope) if rule.message else None
+    # checked exactly as `message` is: the same scope, the same static errors
+    message_en = _compile_template(rule.message_en, compiler, scope) if rule.message_en else None
     if len(compiler.errors) > errors_before or check is None or message is None:
         return None
     # what one pass through the steps after each `for` costs, at most (see expanded_size)
-    rest = [rule.check, rule.at, rule.message]
+    rest = [rule.check, rule.at, rule.message, rule.message_en]
     for i in reversed(range(len(steps))):
         what, names, fn, span = steps[i]
         if what == "for":
@@ -130,8 +134,9 @@ def compile_rule(rule: ast.Rule, compiler: ExprCompiler) -> CompiledRule | None:
         rule.span.file,
         rule.span.line,
     )
+    english = (message_en, rule.message_en.span) if message_en else None
     final = _assertion(
-        check, rule.check.span, locate, rule.at.span if rule.at else None, message, rule.message.span
+        check, rule.check.span, locate, rule.at.span if rule.at else None, message, rule.message.span, english
     )
     first = _chain(steps, final)
 
@@ -231,7 +236,9 @@ def _restoring(names: tuple, step: Step) -> Step:
     return restoring
 
 
-def _assertion(check, check_span, locate, at_span, message, message_span) -> Step:
+def _assertion(check, check_span, locate, at_span, message, message_span, english=None) -> Step:
+    message_en, message_en_span = english or (None, None)
+
     def final(env, where):
         try:
             if check(env) is not False:
@@ -249,7 +256,13 @@ def _assertion(check, check_span, locate, at_span, message, message_span) -> Ste
             text = message(env)
         except RuleTypeError as err:
             raise RuntimeRuleError(message_span, str(err)) from None
-        found.append(Hit(pointer, text))
+        text_en = ""
+        if message_en is not None:
+            try:
+                text_en = message_en(env)
+            except RuleTypeError as err:
+                raise RuntimeRuleError(message_en_span, str(err)) from None
+        found.append(Hit(pointer, text, text_en))
 
     return final
 
