@@ -9,7 +9,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import NamedTuple
 
-from budgetlint.findings import SEVERITIES, at_or_above
+from budgetlint.findings import LANGS, SEVERITIES, at_or_above
 
 CONFIG_NAMES = ("budgetlint.toml", "pyproject.toml")
 WAIVERS_NAME = "budgetlint-waivers.yaml"
@@ -26,6 +26,7 @@ KEYS = (
     "profile",
     "fail-on",
     "waivers",
+    "lang",
 )
 
 
@@ -57,6 +58,7 @@ class Config(NamedTuple):
     fail_on: str = "error"
     waivers: Path | None = None
     origin: Mapping[str, str] = _EMPTY  # key → where it was set, for messages
+    lang: str | None = None  # "zh" or "en" (--lang overrides); None: zh (README, Configuration)
 
     def where(self, key: str) -> str:
         return self.origin.get(key, f"{self.path}: {self.prefix}{key}" if self.path else key)
@@ -78,6 +80,8 @@ class Config(NamedTuple):
             _profile(changes["profile"], "--profile")
         if "tolerance" in changes:
             changes["tolerance"] = _decimal(changes["tolerance"], "--tolerance")
+        if "lang" in changes:
+            _choice(changes["lang"], LANGS, "--lang")
         return self._replace(origin=origin, **changes)
 
 
@@ -189,6 +193,8 @@ def parse_table(table: dict, path: Path, prefix: str = "") -> Config:
             values[key] = _profile(value, where(key))
         elif key == "fail-on":
             values["fail_on"] = _choice(value, SEVERITIES, where(key))
+        elif key == "lang":
+            values[key] = _choice(value, LANGS, where(key))
         elif key == "waivers":
             if not isinstance(value, str):
                 raise ConfigError(where(key), "expected a path (text)")

@@ -113,6 +113,7 @@ def rule_findings(
                     hit.message,
                     hit.pointer,
                     info.title_en,
+                    hit.message_en,
                 )
             )
     return out

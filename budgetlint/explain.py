@@ -6,10 +6,11 @@ import json
 from pathlib import Path
 
 from budgetlint.cases import case_files, load_cases, run_case
+from budgetlint.findings import message_in
 from budgetlint.resources import rules_dir
 
 
-def _describe_case(case, result) -> list[str]:
+def _describe_case(case, result, lang: str = "zh") -> list[str]:
     lines = [f"  case: {case.name}"]
     if case.sample is not None:
         lines.append(f"  document: {case.sample.name}")
@@ -18,17 +19,18 @@ def _describe_case(case, result) -> list[str]:
         lines.append(f"  change: {op['op']} {op['path']}{value}")
     for f in sorted(result.findings, key=lambda f: (f.rule, f.pointer)):
         lines.append(f"  finding: {f.rule} at {f.pointer or '/'}")
-        lines.append(f"    {f.message}")  # what the user would read
+        lines.append(f"    {message_in(f, lang)}")  # what the user would read
     if not result.findings:
         lines.append("  finding: none")
     return lines
 
 
-def explain_rule(rule, rulebook, extra_dirs: list[Path]) -> str:
+def explain_rule(rule, rulebook, extra_dirs: list[Path], lang: str = "zh") -> str:
     i = rule.info
+    first, second = (i.title_en, i.title) if lang == "en" else (i.title, i.title_en)
     out = [
-        f"{i.id}  {i.title}",
-        f"{i.title_en}",
+        f"{i.id}  {first}",
+        f"{second}",
         "",
         f"severity: {i.severity}",
         f"basis:    {i.basis}",
@@ -52,5 +54,5 @@ def explain_rule(rule, rulebook, extra_dirs: list[Path]) -> str:
         if case is None:
             out.append("  (none)")
         else:
-            out.extend(_describe_case(case, run_case(case, rulebook)))
+            out.extend(_describe_case(case, run_case(case, rulebook), lang))
     return "\n".join(out)

@@ -20,9 +20,25 @@ class Finding(NamedTuple):
     message: str
     pointer: str = ""
     title_en: str = ""
+    message_en: str = ""  # the rule's English message; "" when it gives none (then `message` serves)
 
     def sort_key(self) -> tuple:
         return (self.file, self.line, self.column, self.rule, self.pointer, self.message)
+
+
+LANGS = ("zh", "en")
+
+
+def message_in(finding: Finding, lang: str) -> str:
+    """The finding's message in lang: English where the rule gives it, else the message as given."""
+    return (finding.message_en or finding.message) if lang == "en" else finding.message
+
+
+def title_in(info, lang: str) -> str:
+    """A rule's title in lang (info: a RuleInfo, or None for schema, waiver and rule-error findings)."""
+    if info is None:
+        return ""
+    return (info.title_en or info.title) if lang == "en" else (info.title or info.title_en)
 
 
 def at_or_above(severity: str, threshold: str) -> bool:

@@ -234,7 +234,8 @@ def test_golden_html(tmp_path):
         *waivers,
         "tests/fixtures/docs/unit-a.json",
     )
-    proc = check("--format", "html", "-o", str(out), *args)
+    # --lang en: the report's own words in English (the default, zh, is tested in test_lang.py)
+    proc = check("--format", "html", "--lang", "en", "-o", str(out), *args)
     assert proc.returncode == 1 and proc.stderr == ""
     text = out.read_text(encoding="utf-8").replace(f"budgetlint {__version__}", "budgetlint <version>")
     check_golden("html.txt", normalized(text))

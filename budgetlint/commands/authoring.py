@@ -23,7 +23,9 @@ def schema() -> None:
               help="Extra rule file or directory (repeatable).")  # fmt: skip
 @click.option("--format", "fmt", type=click.Choice(["text", "markdown"]), default="text", show_default=True,
               help="markdown: a catalogue grouped by rule file, with each rule's doc text.")  # fmt: skip
-def list_rules(rule_dirs, fmt) -> None:
+@click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True,
+              help="Language of titles and messages first shown.")  # fmt: skip
+def list_rules(rule_dirs, fmt, lang) -> None:
     """List the rules: id, severity, titles and basis."""
     rulebook = load_rulebook_or_exit(rule_dirs)
     if fmt == "markdown":
@@ -33,7 +35,8 @@ def list_rules(rule_dirs, fmt) -> None:
         return
     for rule in sorted(rulebook.rules, key=lambda r: r.info.id):
         i = rule.info
-        click.echo(f"{i.id:<12} {i.severity:<8} {i.title} — {i.title_en}")
+        first, second = (i.title_en, i.title) if lang == "en" else (i.title, i.title_en)
+        click.echo(f"{i.id:<12} {i.severity:<8} {first} — {second}")
         click.echo(f"{'':<21} basis: {i.basis}")
     click.echo(f"{len(rulebook.rules)} rules")
 
@@ -88,7 +91,9 @@ def test_rules(paths, no_builtin_rules) -> None:
 @click.argument("rule_id")
 @click.option("--rules", "rule_dirs", multiple=True, type=click.Path(exists=True),
               help="Extra rule file or directory (repeatable).")  # fmt: skip
-def explain(rule_id, rule_dirs) -> None:
+@click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True,
+              help="Language of titles and messages first shown.")  # fmt: skip
+def explain(rule_id, rule_dirs, lang) -> None:
     """Explain a rule: what it checks, why, and its first failing and passing test cases."""
     from budgetlint.explain import explain_rule
 
@@ -99,7 +104,7 @@ def explain(rule_id, rule_dirs) -> None:
 
         near = nearest(rule_id, [r.info.id for r in rulebook.rules], n=3)
         fail(f"budgetlint: no rule {rule_id}" + (f"; did you mean {', '.join(near)}?" if near else ""))
-    click.echo(explain_rule(rule, rulebook, [Path(p) for p in rule_dirs]))
+    click.echo(explain_rule(rule, rulebook, [Path(p) for p in rule_dirs], lang))
 
 
 @cli.command(name="eval")

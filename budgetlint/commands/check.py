@@ -198,11 +198,13 @@ def check_outputs(outputs: list[tuple[str, str]], inputs: list[tuple[str, object
     default=None,
     help="Progress bar on standard error (default: on a terminal, for 20+ documents).",
 )
+@click.option("--lang", type=click.Choice(["zh", "en"]),
+              help="Language of messages and titles (default: the config's `lang`, else zh).")  # fmt: skip
 @click.option("--color", type=click.Choice(["auto", "always", "never"]), default="auto", show_default=True,
               help="Colour in text output.")  # fmt: skip
 def check(files, fmt, output, rule_dirs, no_builtin_rules, config_file, no_config, select, ignore, fail_on,
           profile, tolerance, waivers_file, baseline_file, write_baseline, jobs, statistics, stdin_filename,
-          progress, color) -> None:  # fmt: skip
+          progress, color, lang) -> None:  # fmt: skip
     """Check disclosure documents: files, folders (*.json, *.yaml, *.yml, *.pdf inside), globs, - (stdin).
 
     A .pdf (or .txt text of one) is imported on the fly; its findings give the page and line as line:column.
@@ -222,6 +224,7 @@ def check(files, fmt, output, rule_dirs, no_builtin_rules, config_file, no_confi
             fail_on=fail_on,
             profile=profile,
             tolerance=tolerance,
+            lang=lang,
         )
         for path in config.rules:
             if not path.exists():
@@ -282,7 +285,7 @@ def check(files, fmt, output, rule_dirs, no_builtin_rules, config_file, no_confi
         color == "auto" and not output and sys.stdout.isatty() and "NO_COLOR" not in os.environ
     )
     reporter = make_reporter(fmt, out, [r.info for r in rulebook.rules], color=fmt == "text" and paint,
-                             fail_on=config.fail_on)  # fmt: skip
+                             fail_on=config.fail_on, lang=config.lang or "zh")  # fmt: skip
     if fmt == "html":  # the report shows each document's tables: it reads the documents again
         reporter.sources = {s.name: s for s in sources}
     post.keep_known = reporter.wants_baselined
@@ -321,7 +324,7 @@ def check(files, fmt, output, rule_dirs, no_builtin_rules, config_file, no_confi
     if statistics and fmt != "text":
         from budgetlint.report.text import statistics_lines
 
-        click.echo("\n".join(statistics_lines(summary, reporter.rules)), err=True)
+        click.echo("\n".join(statistics_lines(summary, reporter.rules, reporter.lang)), err=True)
     if writer is not None:
         try:
             n = writer.write()

@@ -79,9 +79,10 @@ Let = _node("Let", "name value")
 When = _node("When", "test")
 Rule = _node(
     "Rule",
-    "id title title_en severity basis doc tags profiles steps check at message",
-    defaults=(None, None, None, None, None, (), (), (), None, None, None),
-    doc="A rule: metadata, steps (For / Let / When in order), the assertion, location and message.",
+    "id title title_en severity basis doc tags profiles steps check at message message_en",
+    defaults=(None, None, None, None, None, (), (), (), None, None, None, None),
+    doc="A rule: metadata, steps (For / Let / When in order), the assertion, location and its message"
+    " in Chinese and (message_en, optional) English.",
 )
 Define = _node("Define", "name params body")
 RuleFile = namedtuple("RuleFile", "path rules defines")

@@ -67,8 +67,9 @@ except ImportError:  # pragma: no cover - an interpreter built without it
 from budgetlint import __version__
 from budgetlint.resources import grammar_path
 
-# bump when the AST classes, the key, the layout or what the parser refuses change (7: nesting)
-FORMAT = b"budgetlint-parsed-rules/7\n"
+# bump when the AST classes, the key, the layout or what the parser refuses change (7: nesting;
+# 8: Rule.message_en)
+FORMAT = b"budgetlint-parsed-rules/8\n"
 # bump when the generated module's layout (RULES, the runtime names) changes
 CODE_FORMAT = b"budgetlint-generated-rules/1\n"
 CODE_SUFFIX = ".code"

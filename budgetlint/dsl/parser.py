@@ -144,7 +144,9 @@ class _ToAst(Transformer):
                 if kind in fields:
                     raise RuleSyntaxError(
                         self.file,
-                        value[1].line if isinstance(value, tuple) else rule_id.line,
+                        value.span.line
+                        if isinstance(getattr(value, "span", None), ast.Span)
+                        else rule_id.line,
                         1,
                         f"'{kind}' is given twice in rule {rule_id}",
                     )
@@ -193,6 +195,9 @@ class _ToAst(Transformer):
 
     def message(self, meta, c):
         return ("message", self._template(c[0]))
+
+    def message_en(self, meta, c):
+        return ("message_en", self._template(c[0]))
 
     def _template(self, token: Token) -> ast.Template:
         text = _unquote(token)

@@ -7,7 +7,7 @@ from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput
 
 STATEMENT_KEYWORDS = (
     "title", "title_en", "severity", "basis", "tags", "profiles", "doc",
-    "for", "let", "when", "assert", "at", "message",
+    "for", "let", "when", "assert", "at", "message", "message_en",
 )  # fmt: skip
 
 _EXPECTED_WORDS = {

@@ -69,11 +69,12 @@ class Reporter:
 
     wants_baselined = False  # True: file() also gets the findings a baseline knows (Item.baselined)
 
-    def __init__(self, out, rules=None, color: bool = False, fail_on: str = "error"):
+    def __init__(self, out, rules=None, color: bool = False, fail_on: str = "error", lang: str = "zh"):
         self.out = out
         self.rules = {i.id: i for i in (rules or ())}  # RuleInfo by id
         self.color = color
         self.fail_on = fail_on
+        self.lang = lang  # "zh" or "en": the language of messages and titles (json and sarif carry both)
 
     def begin(self) -> None:
         pass
@@ -86,7 +87,9 @@ class Reporter:
         pass
 
 
-def make_reporter(fmt: str, out, rules=None, color: bool = False, fail_on: str = "error") -> Reporter:
+def make_reporter(
+    fmt: str, out, rules=None, color: bool = False, fail_on: str = "error", lang: str = "zh"
+) -> Reporter:
     if fmt == "json":
         from budgetlint.report.json_format import JsonReporter as cls
     elif fmt == "sarif":
@@ -99,7 +102,7 @@ def make_reporter(fmt: str, out, rules=None, color: bool = False, fail_on: str =
         from budgetlint.report.html import HtmlReporter as cls
     else:
         from budgetlint.report.text import TextReporter as cls
-    return cls(out, rules, color=color, fail_on=fail_on)
+    return cls(out, rules, color=color, fail_on=fail_on, lang=lang)
 
 
 class Results(NamedTuple):
@@ -112,10 +115,10 @@ class Results(NamedTuple):
         return Counter(f.severity for f in self.findings)
 
 
-def render(fmt: str, results: Results, rulebook=None, color: bool = False) -> str:
+def render(fmt: str, results: Results, rulebook=None, color: bool = False, lang: str = "zh") -> str:
     out = io.StringIO()
     rules = [r.info for r in rulebook.rules] if rulebook is not None else ()
-    reporter = make_reporter(fmt, out, rules, color=color)
+    reporter = make_reporter(fmt, out, rules, color=color, lang=lang)
     reporter.begin()
     summary = Summary()
     for name in results.files:

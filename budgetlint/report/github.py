@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from budgetlint.findings import message_in
 from budgetlint.report import Reporter
 from budgetlint.report.printable import printable
 from budgetlint.report.text import summary_line
@@ -24,7 +25,7 @@ class GithubReporter(Reporter):
         for item in items:
             f = item.finding
             command = COMMANDS.get(f.severity, "warning")
-            title, message = f.rule, f.message
+            title, message = f.rule, message_in(f, self.lang)
             if item.waived is not None:  # shown, not hidden, but never an error
                 command, title = "notice", f"{f.rule} (waived)"
                 message += f" [waived: {item.waived.reason}]"

@@ -14,7 +14,7 @@ from collections import Counter
 from pathlib import Path
 
 from budgetlint import __version__
-from budgetlint.findings import SEVERITIES
+from budgetlint.findings import SEVERITIES, message_in, title_in
 from budgetlint.report import Reporter, html_tables
 from budgetlint.report import html_document as model
 from budgetlint.report.printable import printable
@@ -22,7 +22,7 @@ from budgetlint.report.printable import printable
 TEMPLATE = "report.html.j2"
 _GROUP = re.compile(r"[A-Z]+")
 
-# the report's own words; a finding's message and title are shown as the finding gives them
+# the report's own words; a finding's message and title in the same language where the rule gives it
 LABELS = {
     "en": {
         "report": "budgetlint report", "summary": "Summary", "documents": "Documents", "findings": "Findings",
@@ -101,7 +101,8 @@ def _read(name: str, source) -> tuple[dict | None, dict]:
 
 
 class HtmlReporter(Reporter):
-    lang = "en"  # the language of the report's own words (LABELS)
+    # self.lang (Reporter, --lang): the language of the report's own words (LABELS), of the
+    # findings' messages and titles
     wants_baselined = True  # check passes the findings a baseline knows, marked, to be shown apart
 
     def begin(self) -> None:
@@ -121,7 +122,8 @@ class HtmlReporter(Reporter):
         waived = item.waived
         return {
             "id": f"{doc_id}-f{number}", "rule": f.rule, "severity": f.severity,
-            "message": printable(f.message), "title": printable(f.title_en or (info.title if info else "")),
+            "message": printable(message_in(f, self.lang)),
+            "title": printable(title_in(info, self.lang) or f.title_en),
             "info": info, "pointer": f.pointer, "line": f.line, "column": f.column, "page": page,
             "quote": model.quote(data, f.pointer) if data is not None else None,
             "cell": cells.get(f.pointer),

@@ -12,6 +12,9 @@ FORMAT_VERSION = 1
 
 
 def finding_object(item) -> dict:
+    """A finding as JSON: `message` as the rule gives it (Chinese for the built-in rules) and
+    `message_en` its English (null when the rule gives none, and for schema, waiver and
+    rule-error findings, whose message is already English); both whatever --lang says."""
     f = item.finding
     waived = None
     if item.waived is not None:
@@ -23,6 +26,7 @@ def finding_object(item) -> dict:
         "rule": f.rule,
         "severity": f.severity,
         "message": f.message,
+        "message_en": f.message_en or None,
         "pointer": f.pointer,
         "title": f.title_en,
         "waived": waived,

@@ -5,14 +5,14 @@ from __future__ import annotations
 from collections import defaultdict
 from xml.sax.saxutils import escape, quoteattr
 
-from budgetlint.findings import SEVERITY_RANK, at_or_above
+from budgetlint.findings import SEVERITY_RANK, at_or_above, message_in, title_in
 from budgetlint.report import Reporter
 from budgetlint.report.printable import printable  # also keeps the XML valid: XML 1.0 forbids most controls
 
 
-def _line(item) -> str:
+def _line(item, lang: str = "zh") -> str:
     f = item.finding
-    text = f"{f.file}:{f.line}:{f.column}: {f.severity} {f.rule} {f.message}"
+    text = f"{f.file}:{f.line}:{f.column}: {f.severity} {f.rule} {message_in(f, lang)}"
     if f.pointer:
         text += f" ({f.pointer})"
     if item.waived is not None:
@@ -40,7 +40,7 @@ class JunitReporter(Reporter):
         for rule in rule_ids:
             found = by_rule.get(rule, [])
             info = self.rules.get(rule)
-            title = f" title={quoteattr(printable(info.title_en))}" if info else ""
+            title = f" title={quoteattr(printable(title_in(info, self.lang)))}" if info else ""
             head = f"    <testcase classname={attr} name={quoteattr(printable(rule))} file={attr}{title}"
             failing = [i for i in found if self.fails(i)]
             if not found:
@@ -49,13 +49,16 @@ class JunitReporter(Reporter):
             self.out.write(head + ">\n")
             if failing:
                 worst = min((i.finding.severity for i in failing), key=SEVERITY_RANK.__getitem__)
-                message = quoteattr(printable(f"{len(failing)} finding(s): {failing[0].finding.message}"))
-                body = escape("\n".join(_line(i) for i in failing))
+                message = quoteattr(
+                    printable(f"{len(failing)} finding(s): {message_in(failing[0].finding, self.lang)}")
+                )
+                body = escape("\n".join(_line(i, self.lang) for i in failing))
                 self.out.write(f"      <failure message={message} type={quoteattr(worst)}>{body}</failure>\n")
             rest = [i for i in found if not self.fails(i)]
             if rest:
                 self.out.write(
-                    f"      <system-out>{escape(chr(10).join(_line(i) for i in rest))}</system-out>\n"
+                    f"      <system-out>{escape(chr(10).join(_line(i, self.lang) for i in rest))}"
+                    "</system-out>\n"
                 )
             self.out.write("    </testcase>\n")
         self.out.write("  </testsuite>\n")

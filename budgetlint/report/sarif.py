@@ -7,7 +7,7 @@ from pathlib import PurePosixPath
 from urllib.parse import quote
 
 from budgetlint import __version__
-from budgetlint.findings import SEVERITIES, at_or_above
+from budgetlint.findings import SEVERITIES, at_or_above, message_in
 from budgetlint.report import Reporter
 from budgetlint.report.printable import json_printable
 
@@ -99,7 +99,10 @@ class SarifReporter(Reporter):
         out: dict = {"ruleId": f.rule}
         if f.rule in self.index:
             out["ruleIndex"] = self.index[f.rule]
-        out.update(level=LEVELS.get(f.severity, "warning"), message={"text": f.message}, locations=[location])
+        text = message_in(f, self.lang)  # in the chosen language; both in the properties
+        out.update(level=LEVELS.get(f.severity, "warning"), message={"text": text}, locations=[location])
+        if f.message_en:
+            out["properties"] = {"message": f.message, "message_en": f.message_en}
         if item.fingerprint:
             out["partialFingerprints"] = {"budgetlint/v1": item.fingerprint}
         if item.waived is not None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from budgetlint.findings import SEVERITIES
+from budgetlint.findings import SEVERITIES, message_in, title_in
 from budgetlint.report import Reporter
 from budgetlint.report.printable import printable
 
@@ -34,11 +34,10 @@ def summary_line(summary) -> str:
     return text + (f" ({'; '.join(extras)})" if extras else "") + "."
 
 
-def statistics_lines(summary, rules: dict) -> list[str]:
+def statistics_lines(summary, rules: dict, lang: str = "zh") -> list[str]:
     lines = []
     for rule, n in sorted(summary.by_rule.items(), key=lambda kv: (-kv[1], kv[0])):
-        info = rules.get(rule)
-        title = info.title_en if info else ""
+        title = title_in(rules.get(rule), lang)
         lines.append(printable(f"{n:>6}  {rule:<12} {title}".rstrip()))
     return lines
 
@@ -56,12 +55,13 @@ class TextReporter(Reporter):
         for item in items:
             f = item.finding
             where = printable(f"{f.file}:{f.line}:{f.column}:")
-            line = f"{where} {self._paint(f.severity, f.severity)} {printable(f'{f.rule} {f.message}')}"
+            said = printable(f"{f.rule} {message_in(f, self.lang)}")
+            line = f"{where} {self._paint(f.severity, f.severity)} {said}"
             if item.waived is not None:
                 line += self._paint(waived_note(item.waived), "waived")
             self.out.write(line + "\n")
 
     def end(self, summary) -> None:
         if summary.statistics and summary.by_rule:
-            self.out.write("\n".join(statistics_lines(summary, self.rules)) + "\n")
+            self.out.write("\n".join(statistics_lines(summary, self.rules, self.lang)) + "\n")
         self.out.write(summary_line(summary) + "\n")
