@@ -3,10 +3,10 @@
     pip install mypy setuptools   # not dependencies of budgetlint; valgrind and a C compiler too
     python bench/mypyc.py
 
-Copies the committed tree to a temporary folder, compiles the evaluator's modules (values,
-specialise, fn_base, functions, fn_text, rules, compiler) with mypyc, and runs
+Copies the committed tree to a temporary folder, compiles the evaluator's run-time modules (values,
+fn_base, functions, fn_text, fn_tables, rules) with mypyc, and runs
 bench/instructions.py there and here. Function annotations are stripped in the copy first: mypyc
-turns them into checks at run time, and the closures' annotations are loose (`Fn`, `object`), so
+turns them into checks at run time, and the evaluator's annotations are loose (`Fn`, `object`), so
 the compiled code treats every value as an object, as the interpreter does. Nothing here is
 changed. ADR 001 reports the figures.
 """
@@ -22,7 +22,7 @@ import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-MODULES = ("values", "specialise", "fn_base", "functions", "fn_text", "rules", "compiler")
+MODULES = ("values", "fn_base", "functions", "fn_text", "fn_tables", "rules")
 
 
 class _StripAnnotations(ast.NodeTransformer):

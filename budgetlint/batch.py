@@ -36,7 +36,8 @@ class FileResult(NamedTuple):
 
 
 class Recipe(NamedTuple):
-    """What a worker needs to rebuild the rulebook (compiled rules are closures: not picklable)."""
+    """What a worker needs to rebuild the rulebook (compiled rules are functions, not picklable;
+    a worker takes them from the cache of generated code)."""
 
     rule_paths: tuple[str, ...]
     builtin: bool

@@ -1,4 +1,4 @@
-"""Command line: `budgetlint check | schema | rules | explain | test`."""
+"""Command line: `budgetlint check | schema | rules | explain | test | eval | compile | …`."""
 
 from __future__ import annotations
 
@@ -19,6 +19,7 @@ GC_THRESHOLDS = (100_000, 50, 100)
 COMMAND_MODULES = {
     "check": "check",
     "eval": "authoring",
+    "compile": "authoring",
     "explain": "authoring",
     "rules": "authoring",
     "schema": "authoring",

@@ -124,7 +124,9 @@ def read_sources(files: list[Path], display=str) -> tuple[list[tuple[str, bytes]
     return sources, problems
 
 
-def parse_sources(sources: list[tuple[str, bytes]], problems: list[str]) -> tuple[list[ast.RuleFile], list[str]]:
+def parse_sources(
+    sources: list[tuple[str, bytes]], problems: list[str]
+) -> tuple[list[ast.RuleFile], list[str]]:
     from budgetlint.dsl import cache
 
     cache_key = cache.key(sources)
@@ -147,7 +149,7 @@ def parse_sources(sources: list[tuple[str, bytes]], problems: list[str]) -> tupl
 
 
 def build(parsed: list[ast.RuleFile], schema: dict | None) -> tuple[list[CompiledRule], list[str]]:
-    compiler, code, problems = build_with_compiler(parsed, schema)
+    _, code, problems = build_with_compiler(parsed, schema)
     return rules_of(code), problems
 
 

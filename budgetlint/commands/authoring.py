@@ -1,4 +1,4 @@
-"""Commands for rule authors and readers: schema, rules, explain, test, eval."""
+"""Commands for rule authors and readers: schema, rules, explain, test, eval, compile."""
 
 from __future__ import annotations
 
@@ -105,6 +105,28 @@ def explain(rule_id, rule_dirs, lang) -> None:
         near = nearest(rule_id, [r.info.id for r in rulebook.rules], n=3)
         fail(f"budgetlint: no rule {rule_id}" + (f"; did you mean {', '.join(near)}?" if near else ""))
     click.echo(explain_rule(rule, rulebook, [Path(p) for p in rule_dirs], lang))
+
+
+@cli.command(name="compile")
+@click.option(
+    "--show", "rule_id", required=True, metavar="ID", help="The rule whose generated code to print."
+)
+@click.option("--rules", "rule_dirs", multiple=True, type=click.Path(exists=True),
+              help="Extra rule file or directory (repeatable).")  # fmt: skip
+def compile_rules(rule_id, rule_dirs) -> None:
+    """Print the Python code a rule is compiled to, with the definitions it calls.
+
+    \b
+    budgetlint compile --show ARITH-03
+    """
+    rulebook = load_rulebook_or_exit(rule_dirs)
+    source = rulebook.source_of(rule_id)
+    if source is None:
+        from budgetlint.hints import nearest
+
+        near = nearest(rule_id, [r.info.id for r in rulebook.rules], n=3)
+        fail(f"budgetlint: no rule {rule_id}" + (f"; did you mean {', '.join(near)}?" if near else ""))
+    click.echo(source, nl=False)
 
 
 @cli.command(name="eval")

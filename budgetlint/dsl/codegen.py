@@ -51,7 +51,13 @@ def runtime() -> dict:
     from budgetlint.dsl.rules import Hit, locate_get, pointer_of_element
 
     return {
-        "__builtins__": {"len": len, "abs": abs, "enumerate": enumerate, "type": type, "isinstance": isinstance},
+        "__builtins__": {
+            "len": len,
+            "abs": abs,
+            "enumerate": enumerate,
+            "type": type,
+            "isinstance": isinstance,
+        },
         "Decimal": Decimal,
         "ZERO": Decimal(0),
         "MISSING": MISSING,

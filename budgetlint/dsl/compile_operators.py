@@ -54,7 +54,9 @@ class OperatorCompiler:
             t = self.simple(self.expr(node.tolerance, scope).code)
             if op == "==":
                 fast = f"type({a}) is Decimal and type({b}) is Decimal and type({t}) is Decimal"
-                return Compiled(f"(abs({a} - {b}) <= {t} if {fast} else compare('==', {a}, {b}, {t}))", logical=True)
+                return Compiled(
+                    f"(abs({a} - {b}) <= {t} if {fast} else compare('==', {a}, {b}, {t}))", logical=True
+                )
             return Compiled(f"compare({op!r}, {a}, {b}, {t})", logical=True)
         if isinstance(node.right, ast.Literal) and type(node.right.value) in (Decimal, str):
             # `x == "项"`, `count(kids) > 0`: the literal is a constant, compared inline with its kind
@@ -62,8 +64,12 @@ class OperatorCompiler:
             kind_of = "str" if type(node.right.value) is str else "Decimal"
             if op in ("==", "!="):
                 same = f"{a} {op} {c} if type({a}) is {kind_of}"
-                return Compiled(f"(None if {a} is None else {same} else compare({op!r}, {a}, {c}))", logical=True)
-            return Compiled(f"({a} {op} {c} if type({a}) is {kind_of} else compare({op!r}, {a}, {c}))", logical=True)
+                return Compiled(
+                    f"(None if {a} is None else {same} else compare({op!r}, {a}, {c}))", logical=True
+                )
+            return Compiled(
+                f"({a} {op} {c} if type({a}) is {kind_of} else compare({op!r}, {a}, {c}))", logical=True
+            )
         b = self.simple(self.expr(node.right, scope).code)
         if op in ("==", "!="):
             same = f"type({a}) is type({b}) and (type({a}) is Decimal or type({a}) is str)"
@@ -74,7 +80,7 @@ class OperatorCompiler:
         return Compiled(f"compare({op!r}, {a}, {b})", logical=True)
 
     def _in(self, node: ast.In, scope: Scope) -> Compiled:
-        # the closures evaluated the container first, then the element: so does the code
+        # the container is evaluated first, then the element
         container = self.simple(self.expr(node.right, scope).code)
         v = self.simple(f"contains({container}, {self.expr(node.left, scope).code})")
         if node.negate:

@@ -118,7 +118,9 @@ def compile_rule(rule: ast.Rule, compiler, fname: str):
     from budgetlint.dsl.codegen import Function
 
     errors_before = len(compiler.errors)
-    fn = Function(fname, f"def {fname}(doc, settings, memo, pointers):", f"# rule {rule.id!r} ({rule.span})"[:200])
+    fn = Function(
+        fname, f"def {fname}(doc, settings, memo, pointers):", f"# rule {rule.id!r} ({rule.span})"[:200]
+    )
     # what one pass through the steps after each `for` costs, at most (see expanded_size)
     from budgetlint.dsl.compiler import expanded_size
 

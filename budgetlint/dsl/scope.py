@@ -76,7 +76,11 @@ class Scope:
 
     def bind(self, name: str, stype: SType | None, var: str = "None") -> Scope:
         return Scope(
-            {**self.names, name: stype}, self.element, self.in_filter, {**self.vars, name: var}, self.element_var
+            {**self.names, name: stype},
+            self.element,
+            self.in_filter,
+            {**self.vars, name: var},
+            self.element_var,
         )
 
     def filtering(self, element: SType | None, var: str) -> Scope:
