@@ -137,6 +137,7 @@ class Module:
         self._constants: dict[tuple, str] = {}
         self._constant_lines: list[str] = []
         self._builtins: set[str] = set()
+        self.numbers: set[str] = set()  # the names of constants that are numbers (Decimal)
 
     def add(self, fn: Function) -> None:
         self.functions[fn.name] = fn
@@ -146,7 +147,9 @@ class Module:
         if value is None or type(value) is bool or type(value) is str:
             return repr(value)
         if type(value) is Decimal:
-            return self._named(("Decimal", str(value)), f"Decimal({str(value)!r})")
+            name = self._named(("Decimal", str(value)), f"Decimal({str(value)!r})")
+            self.numbers.add(name)
+            return name
         if type(value) is int:
             return repr(value)
         raise TypeError(f"no literal of type {type(value).__name__}")  # never from a checked AST

@@ -42,7 +42,9 @@ class OperatorCompiler:
         if op in ("|", "&"):
             return Compiled(f"set_op({op!r}, {a}, {b})")
         if op in ("+", "-", "*"):  # numbers are the common case: no call into arith() for them
-            fast = f"type({a}) is Decimal and type({b}) is Decimal"
+            fast = self._numbers(a, b)
+            if fast is None:
+                return Compiled(f"({a} {op} {b})")
             return Compiled(f"({a} {op} {b} if {fast} else arith({op!r}, {a}, {b}))")
         return Compiled(f"arith({op!r}, {a}, {b})")
 
@@ -53,7 +55,9 @@ class OperatorCompiler:
             b = self.simple(self.expr(node.right, scope).code)
             t = self.simple(self.expr(node.tolerance, scope).code)
             if op == "==":
-                fast = f"type({a}) is Decimal and type({b}) is Decimal and type({t}) is Decimal"
+                fast = self._numbers(a, b, t)
+                if fast is None:
+                    return Compiled(f"(abs({a} - {b}) <= {t})", logical=True)
                 return Compiled(
                     f"(abs({a} - {b}) <= {t} if {fast} else compare('==', {a}, {b}, {t}))", logical=True
                 )
@@ -117,6 +121,11 @@ class OperatorCompiler:
             other = self.expr(node.otherwise, scope)
             self.emit(f"{out} = {other.code}")
         return Compiled(out, then.stype or other.stype, then.logical and other.logical)
+
+    def _numbers(self, *codes: str) -> str | None:
+        """The test that the values are numbers, for those not known to be (None: all are)."""
+        unknown = [c for c in codes if c not in self.module.numbers]
+        return " and ".join(f"type({c}) is Decimal" for c in unknown) or None
 
     def test(self, node: ast.Node, scope: Scope, what: str) -> str:
         """An expression used as a condition: gives True, False or None, else a RuleTypeError."""
