@@ -202,9 +202,13 @@ def check_outputs(outputs: list[tuple[str, str]], inputs: list[tuple[str, object
               help="Language of messages and titles (default: the config's `lang`, else zh).")  # fmt: skip
 @click.option("--color", type=click.Choice(["auto", "always", "never"]), default="auto", show_default=True,
               help="Colour in text output.")  # fmt: skip
+@click.option("--declared-only", is_flag=True,
+              help="Skip named JSON/YAML files that do not declare `format: budgetlint/…`, as a folder "
+                   "scan does (the pre-commit hook's mode).")  # fmt: skip
+@click.option("-v", "--verbose", is_flag=True, help="Name the files skipped as not budgetlint documents.")
 def check(files, fmt, output, rule_dirs, no_builtin_rules, config_file, no_config, select, ignore, fail_on,
           profile, tolerance, waivers_file, baseline_file, write_baseline, jobs, statistics, stdin_filename,
-          progress, color, lang) -> None:  # fmt: skip
+          progress, color, declared_only, verbose, lang) -> None:  # fmt: skip
     """Check disclosure documents: files, folders (*.json, *.yaml, *.yml, *.pdf inside), globs, - (stdin).
 
     A .pdf (or .txt text of one) is imported on the fly; its findings give the page and line as line:column.
@@ -261,7 +265,7 @@ def check(files, fmt, output, rule_dirs, no_builtin_rules, config_file, no_confi
         fail(printable(err.render()))
     post = Post(config, tags, waivers, baseline, writer)
 
-    sources = batch.discover(files, stdin_filename)
+    sources = batch.discover(files, stdin_filename, declared_only=declared_only)
     if output or write_baseline:
         outputs = [("-o/--output", output), ("--write-baseline", write_baseline)]
         inputs = [("the document", s.path) for s in sources if s.path is not None]
@@ -291,10 +295,14 @@ def check(files, fmt, output, rule_dirs, no_builtin_rules, config_file, no_confi
     post.keep_known = reporter.wants_baselined
     summary = Summary(fail_on=config.fail_on, statistics=statistics)
     bar = batch.Progress(len(sources), enabled=progress)
+    skipped: list[str] = []  # found files that are not budgetlint documents: not counted, never failing
     try:
         reporter.begin()
         for result in batch.run(sources, recipe, rulebook, jobs=jobs or os.cpu_count() or 1):
             bar.step()
+            if result.skipped:
+                skipped.append(result.name)
+                continue
             if result.error:
                 bar.close()
                 click.echo(printable(result.error), err=True)
@@ -321,6 +329,13 @@ def check(files, fmt, output, rule_dirs, no_builtin_rules, config_file, no_confi
             report.commit()
         except OSError as err:
             fail(printable(f"budgetlint: cannot write the report to {output}: {err.strerror or err}"))
+    if skipped and verbose:
+        shown = ", ".join(skipped[:10]) + (f" and {len(skipped) - 10} more" if len(skipped) > 10 else "")
+        click.echo(
+            printable(f"budgetlint: skipped {len(skipped)} file(s) that do not declare "
+                      f"`format: budgetlint/…`: {shown}"),
+            err=True,
+        )  # fmt: skip
     if statistics and fmt != "text":
         from budgetlint.report.text import statistics_lines
 
