@@ -37,6 +37,10 @@ class FileResult(NamedTuple):
     findings: tuple[Finding, ...] = ()
     fingerprints: tuple[str, ...] | None = None
     error: str | None = None  # rendered InputError
+    # each finding's identity (baseline.identity: array indices replaced by the elements' names)
+    # and, for a version-1 baseline, its legacy fingerprint; None when not asked for
+    identities: tuple[str, ...] | None = None
+    legacy: tuple[str, ...] | None = None
     skipped: str | None = None  # not a budgetlint document (why): no finding, no failure
 
 
@@ -48,7 +52,8 @@ class Recipe(NamedTuple):
     keep: tuple[str, ...] | None  # rule ids to run; None: all
     profile: str | None
     tolerance: Decimal | None
-    fingerprints: bool
+    fingerprints: bool  # fingerprints and identities of the findings (baselines, waivers, SARIF)
+    legacy: bool = False  # also the fingerprints of a version-1 baseline
 
 
 def _has_magic(arg: str) -> bool:
@@ -193,14 +198,18 @@ def check_source(source: Source) -> FileResult:
         return FileResult(source.name, error=_undeclared(source.name))
     try:
         findings = tuple(check_document(doc, _STATE["rulebook"], settings=_STATE["settings"]))
-        prints = None
-        if _STATE["recipe"].fingerprints:
-            from budgetlint.baseline import fingerprint
+        prints = idents = legacy = None
+        recipe = _STATE["recipe"]
+        if recipe.fingerprints:
+            from budgetlint.baseline import fingerprint, identity, legacy_fingerprint
 
-            prints = tuple(fingerprint(doc.data, f) for f in findings)
+            idents = tuple(identity(doc.data, f.pointer) for f in findings)
+            prints = tuple(fingerprint(doc.data, f, i) for f, i in zip(findings, idents, strict=True))
+            if recipe.legacy:
+                legacy = tuple(legacy_fingerprint(doc.data, f) for f in findings)
     except (RecursionError, MemoryError):  # data nested hundreds deep: one document, one message
         return FileResult(source.name, error=f"{source.name}: error: the document is too deep to check")
-    return FileResult(source.name, findings, prints)
+    return FileResult(source.name, findings, prints, identities=idents, legacy=legacy)
 
 
 def _undeclared(name: str) -> str:

@@ -58,17 +58,19 @@ class Post:
             if finding is None:
                 continue
             digest = result.fingerprints[n] if result.fingerprints else None
-            waiver = self.waivers.find(result.name, finding) if self.waivers else None
+            ident = result.identities[n] if result.identities else None
+            waiver = self.waivers.find(result.name, finding, ident) if self.waivers else None
+            legacy = result.legacy[n] if result.legacy else None
             if (
                 waiver is None
                 and self.baseline is not None
-                and self.baseline.is_known(result.name, finding, digest)
+                and self.baseline.is_known(result.name, finding, digest, ident, legacy)
             ):
                 if self.keep_known:  # shown apart by a reporter that wants them (html)
                     out.append(Item(finding, None, digest, True))
                 continue
             if waiver is None and self.writer is not None:
-                self.writer.add(result.name, finding, digest)
+                self.writer.add(result.name, finding, digest, ident)
             out.append(Item(finding, waiver, digest))
         return out
 
@@ -272,8 +274,9 @@ def check(files, fmt, output, rule_dirs, no_builtin_rules, config_file, no_confi
         inputs += [("the waivers file", waivers_path), ("the config file", config.path)]
         inputs += [("the baseline", baseline_file)] + [("the rule file", p) for p in _rule_files(rule_paths)]
         check_outputs([o for o in outputs if o[1]], [i for i in inputs if i[1]])
-    need_prints = bool(baseline or writer) or fmt == "sarif"
-    recipe = batch.Recipe(rule_paths, builtin, keep, config.profile, config.tolerance, need_prints)
+    need_prints = bool(baseline or writer or waivers) or fmt == "sarif"
+    legacy = baseline is not None and baseline.legacy  # a version-1 baseline: its own fingerprints
+    recipe = batch.Recipe(rule_paths, builtin, keep, config.profile, config.tolerance, need_prints, legacy)
     report = None
     if output:
         from budgetlint.atomic import AtomicWriter
