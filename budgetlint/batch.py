@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import sys
 import time
 from collections.abc import Iterable, Iterator
@@ -26,6 +27,9 @@ class Source(NamedTuple):
     path: str | None  # None: read from `data` (standard input)
     data: bytes | None = None
     problem: str | None = None  # an argument that names nothing
+    # found by a folder scan or a glob (or passed by the pre-commit hook, --declared-only): a
+    # JSON/YAML file that does not declare itself a budgetlint document is skipped, not judged
+    found: bool = False
 
 
 class FileResult(NamedTuple):
@@ -33,6 +37,11 @@ class FileResult(NamedTuple):
     findings: tuple[Finding, ...] = ()
     fingerprints: tuple[str, ...] | None = None
     error: str | None = None  # rendered InputError
+    # each finding's identity (baseline.identity: array indices replaced by the elements' names)
+    # and, for a version-1 baseline, its legacy fingerprint; None when not asked for
+    identities: tuple[str, ...] | None = None
+    legacy: tuple[str, ...] | None = None
+    skipped: str | None = None  # not a budgetlint document (why): no finding, no failure
 
 
 class Recipe(NamedTuple):
@@ -44,7 +53,8 @@ class Recipe(NamedTuple):
     keep: tuple[str, ...] | None  # rule ids to run; None: all
     profile: str | None
     tolerance: Decimal | None
-    fingerprints: bool
+    fingerprints: bool  # fingerprints and identities of the findings (baselines, waivers, SARIF)
+    legacy: bool = False  # also the fingerprints of a version-1 baseline
 
 
 def _has_magic(arg: str) -> bool:
@@ -65,12 +75,20 @@ def _walk(folder: Path, shown: str) -> Iterator[Source]:
             ):
                 continue
             yield Source(
-                Path(shown, rel, f).as_posix() if shown != "." else (rel / f).as_posix(), str(Path(root, f))
+                Path(shown, rel, f).as_posix() if shown != "." else (rel / f).as_posix(),
+                str(Path(root, f)),
+                found=True,
             )
 
 
-def discover(args: Iterable[str], stdin_name: str = "<stdin>", stdin=None) -> list[Source]:
-    """Sources in the order given: folders recurse (sorted), globs expand, `-` reads standard input."""
+def discover(
+    args: Iterable[str], stdin_name: str = "<stdin>", stdin=None, declared_only: bool = False
+) -> list[Source]:
+    """Sources in the order given: folders recurse (sorted), globs expand, `-` reads standard input.
+
+    Files found in folders and by globs are checked only if they declare themselves budgetlint
+    documents (top-level `format: budgetlint/…`); a file named on the command line must declare
+    itself, unless declared_only (the pre-commit hook), which treats named files as found."""
     out: list[Source] = []
     for arg in args:
         path = Path(arg)
@@ -99,15 +117,31 @@ def discover(args: Iterable[str], stdin_name: str = "<stdin>", stdin=None) -> li
             matched = sorted(glob.glob(arg, recursive=True))
             files = [m for m in matched if Path(m).is_file()]
             for m in files:
-                out.append(Source(Path(m).as_posix(), m))
+                out.append(Source(Path(m).as_posix(), m, found=True))
             for m in matched:
                 if Path(m).is_dir():
                     out.extend(_walk(Path(m), m))
             if not matched:
                 out.append(Source(arg, None, problem="no file matches this pattern"))
         else:
-            out.append(Source(arg, arg))
+            out.append(Source(arg, arg, found=declared_only))
     return out
+
+
+# A document declares itself by its top-level `format: budgetlint/…` (department-budget@2 …).
+# Before a found file is parsed, its text must at least mention such a key: a package.json or a
+# CI workflow is then not even parsed (a workflow's `on:` is YAML's True, which the loader refuses).
+_MENTIONS_FORMAT = re.compile(rb"""["']?format["']?[ \t]*:[ \t]*["']?budgetlint/""")
+NOT_DECLARED = "not a budgetlint document (no top-level `format: budgetlint/…`)"
+
+
+def declares_itself(data) -> bool:
+    """Whether loaded data is a budgetlint document: a mapping whose `format` is budgetlint/…"""
+    return (
+        isinstance(data, dict)
+        and isinstance(data.get("format"), str)
+        and data["format"].startswith("budgetlint/")
+    )
 
 
 # --- checking, in this process or in workers -----------------------------------------------------
@@ -135,7 +169,7 @@ def use_rulebook(recipe: Recipe, rulebook) -> None:
 
 def check_source(source: Source) -> FileResult:
     from budgetlint.engine import check_document
-    from budgetlint.loader import InputError, load_bytes, load_path
+    from budgetlint.loader import InputError, load_bytes, load_path, read_file
 
     if source.problem:
         return FileResult(source.name, error=f"{source.name}: error: {source.problem}")
@@ -144,6 +178,11 @@ def check_source(source: Source) -> FileResult:
     try:
         if source.path is None:
             doc = load_bytes(source.data or b"", source.name, _sniff(source))
+        elif source.found:
+            raw = read_file(source.path, source.name)
+            if not _MENTIONS_FORMAT.search(raw):
+                return FileResult(source.name, skipped=NOT_DECLARED)
+            doc = load_bytes(raw, source.name)
         else:
             doc = load_path(source.path, source.name)
     except InputError as err:
@@ -154,16 +193,31 @@ def check_source(source: Source) -> FileResult:
     except Exception as err:  # a fault of ours on one document must not stop the batch
         fault = f"internal error {type(err).__name__}: {err} (please report it)"
         return FileResult(source.name, error=f"{source.name}: error: {fault}")
+    if not declares_itself(doc.data):
+        if source.found:
+            return FileResult(source.name, skipped=NOT_DECLARED)
+        return FileResult(source.name, error=_undeclared(source.name))
     try:
         findings = tuple(check_document(doc, _STATE["rulebook"], settings=_STATE["settings"]))
-        prints = None
-        if _STATE["recipe"].fingerprints:
-            from budgetlint.baseline import fingerprint
+        prints = idents = legacy = None
+        recipe = _STATE["recipe"]
+        if recipe.fingerprints:
+            from budgetlint.baseline import fingerprint, identity, legacy_fingerprint
 
-            prints = tuple(fingerprint(doc.data, f) for f in findings)
+            idents = tuple(identity(doc.data, f.pointer) for f in findings)
+            prints = tuple(fingerprint(doc.data, f, i) for f, i in zip(findings, idents, strict=True))
+            if recipe.legacy:
+                legacy = tuple(legacy_fingerprint(doc.data, f) for f in findings)
     except (RecursionError, MemoryError):  # data nested hundreds deep: one document, one message
         return FileResult(source.name, error=f"{source.name}: error: the document is too deep to check")
-    return FileResult(source.name, findings, prints)
+    return FileResult(source.name, findings, prints, identities=idents, legacy=legacy)
+
+
+def _undeclared(name: str) -> str:
+    return (
+        f"{name}: error: {NOT_DECLARED}; a disclosure document starts with "
+        "`format: budgetlint/department-budget@2` (folder scans and the pre-commit hook skip such files)"
+    )
 
 
 def _check_disclosure(source: Source) -> FileResult:

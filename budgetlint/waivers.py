@@ -10,6 +10,7 @@ from datetime import date
 from fnmatch import fnmatchcase, translate
 from pathlib import Path
 
+from budgetlint.baseline import is_identity_pointer
 from budgetlint.findings import Finding
 from budgetlint.loader import InputError, load_path
 
@@ -29,11 +30,19 @@ class Waiver:
     expires: date | None = None
     relevant: bool = False  # its document glob matched a checked document
     used: int = 0
+    # the pointer names array elements by identity (`/performance_goals/[project=…]/…`, as a
+    # baseline's `id`): it matches the finding's identity, which survives reordering the arrays
+    by_identity: bool = False
 
-    def covers(self, doc_key: str, finding: Finding) -> bool:
+    def points_at(self, finding: Finding, ident: str | None = None) -> bool:
+        if self.pointer is None:
+            return True
+        return (ident if self.by_identity else finding.pointer) == self.pointer
+
+    def covers(self, doc_key: str, finding: Finding, ident: str | None = None) -> bool:
         return (
             finding.rule == self.rule
-            and (self.pointer is None or finding.pointer == self.pointer)
+            and self.points_at(finding, ident)
             and fnmatchcase(doc_key, self.document)
         )
 
@@ -79,14 +88,16 @@ class Waivers:
         self._last = (key, hit)
         return hit
 
-    def find(self, doc_name: str, finding: Finding) -> Waiver | None:
+    def find(self, doc_name: str, finding: Finding, ident: str | None = None) -> Waiver | None:
+        """The waiver of a finding; ident: the finding's identity (baseline.identity), which a
+        waiver's pointer written by identity is compared with."""
         candidates = self._by_rule.get(finding.rule)
         if not candidates:
             return None
         matching = self._matching(self.key(doc_name))
         for i in candidates:
             w = self.entries[i]
-            if i not in matching or (w.pointer is not None and finding.pointer != w.pointer):
+            if i not in matching or not w.points_at(finding, ident):
                 continue
             if w.expires is None or w.expires >= self.today:
                 w.used += 1
@@ -175,9 +186,9 @@ def load_waivers(path: Path, display: str | None = None, today: date | None = No
                 expires = date.fromisoformat(text)
             except ValueError:
                 raise bad(f"'expires' must be a date YYYY-MM-DD, got {text!r}", "expires") from None
-        entries.append(
-            Waiver(
-                line, col, item["document"], item["rule"], pointer, item["reason"].strip(), approved, expires
-            )
+        waiver = Waiver(
+            line, col, item["document"], item["rule"], pointer, item["reason"].strip(), approved, expires
         )
+        waiver.by_identity = pointer is not None and is_identity_pointer(pointer)
+        entries.append(waiver)
     return Waivers(path, display, entries, today)

@@ -69,10 +69,11 @@ def test_jobs_give_the_same_report_in_the_same_order(archive):
 
 
 def test_an_unreadable_document_in_a_batch_does_not_stop_it(archive):
-    (archive / "archive" / "2023" / "broken.json").write_text('{"a": 1,}', encoding="utf-8")
+    broken = '{"format": "budgetlint/department-budget@2", "a": 1,}'  # declares itself: it is judged
+    (archive / "archive" / "2023" / "broken.json").write_text(broken, encoding="utf-8")
     proc = run("check", "--jobs", "2", *ARGS, "archive", cwd=archive)
     assert proc.returncode == 2
-    assert proc.stderr.strip().startswith("archive/2023/broken.json:1:9: error: invalid JSON")
+    assert proc.stderr.strip().startswith("archive/2023/broken.json:1:53: error: invalid JSON")
     assert proc.stdout.splitlines()[-1].endswith("in 3 files (1 file could not be read).")
 
 

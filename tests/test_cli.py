@@ -164,10 +164,11 @@ def test_explain_unknown_rule_suggests():
 
 def test_schema_messages_stay_on_one_short_line(tmp_path):
     path = tmp_path / "deep.json"
-    path.write_text("[" * 400 + "]" * 400, encoding="utf-8")
-    proc = run("check", str(path))
-    [finding, _summary] = proc.stdout.splitlines()
-    assert "schema" in finding and "is not of type object" in finding
+    head = '{"format": "budgetlint/department-budget@2", "entity": '
+    path.write_text(head + "[" * 400 + "]" * 400 + "}", encoding="utf-8")
+    proc = run("check", "--no-config", "--select", "schema", str(path))
+    [finding] = [line for line in proc.stdout.splitlines() if "schema entity" in line]
+    assert "is not of type object" in finding
     assert len(finding) < 200
 
 

@@ -126,7 +126,7 @@ def test_yaml_element_count_and_depth_are_bounded_while_parsing():
 @pytest.mark.parametrize("jobs", ["1", "2"])
 def test_a_yaml_control_character_is_one_message_and_the_batch_goes_on(tmp_path: Path, jobs):
     (tmp_path / "a.json").write_bytes(SAMPLE.read_bytes())
-    (tmp_path / "b.yaml").write_bytes(b'title: "a\x07"\n')
+    (tmp_path / "b.yaml").write_bytes(b'format: budgetlint/department-budget@2\ntitle: "a\x07"\n')
     (tmp_path / "c.json").write_bytes(SAMPLE.read_bytes())
     report = tmp_path / "report.json"
     result = run_cli("check", "--no-config", "-j", jobs, "--format", "json", "-o", str(report), str(tmp_path))
@@ -134,7 +134,7 @@ def test_a_yaml_control_character_is_one_message_and_the_batch_goes_on(tmp_path:
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1
     message = "invalid YAML: the control character U+0007 is not allowed in YAML text"
-    assert lines[0].endswith(f"b.yaml:1:10: error: {message}")
+    assert lines[0].endswith(f"b.yaml:2:10: error: {message}")
     findings = json.loads(report.read_text(encoding="utf-8"))
     assert {Path(f["file"]).name for f in findings["findings"]} == {"a.json", "c.json"}
 

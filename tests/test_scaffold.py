@@ -19,7 +19,8 @@ def test_init_writes_config_and_an_example_rule_whose_cases_pass(tmp_path):
     # the starter config is valid and brings the project's rules into `check`
     listed = run("rules", "--rules", "rules", cwd=tmp_path)
     assert "LOCAL-01" in listed.stdout
-    checked = run("check", "--select", "LOCAL", "-", cwd=tmp_path, stdin='{"performance_goals": []}')
+    stdin = '{"format": "budgetlint/department-budget@2", "performance_goals": []}'
+    checked = run("check", "--select", "LOCAL", "-", cwd=tmp_path, stdin=stdin)
     assert checked.returncode == 1  # the schema finds this document incomplete
     assert " LOCAL-01 " not in checked.stdout
 

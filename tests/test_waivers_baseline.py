@@ -130,7 +130,7 @@ def test_baseline_reports_only_new_findings_and_counts_fixed(project):
     assert written.returncode == 0, written.stderr
     assert "wrote 4 finding(s) to the baseline baseline.json" in written.stderr
     baseline = json.loads((project / "baseline.json").read_text(encoding="utf-8"))
-    assert baseline["format"] == "budgetlint-baseline" and baseline["version"] == 1
+    assert baseline["format"] == "budgetlint-baseline" and baseline["version"] == 2
     assert {e["file"] for e in baseline["findings"]} == {"docs/unit-a.json"}
     assert all("line" not in e for e in baseline["findings"])
 

@@ -58,17 +58,19 @@ class Post:
             if finding is None:
                 continue
             digest = result.fingerprints[n] if result.fingerprints else None
-            waiver = self.waivers.find(result.name, finding) if self.waivers else None
+            ident = result.identities[n] if result.identities else None
+            waiver = self.waivers.find(result.name, finding, ident) if self.waivers else None
+            legacy = result.legacy[n] if result.legacy else None
             if (
                 waiver is None
                 and self.baseline is not None
-                and self.baseline.is_known(result.name, finding, digest)
+                and self.baseline.is_known(result.name, finding, digest, ident, legacy)
             ):
                 if self.keep_known:  # shown apart by a reporter that wants them (html)
                     out.append(Item(finding, None, digest, True))
                 continue
             if waiver is None and self.writer is not None:
-                self.writer.add(result.name, finding, digest)
+                self.writer.add(result.name, finding, digest, ident)
             out.append(Item(finding, waiver, digest))
         return out
 
@@ -202,9 +204,13 @@ def check_outputs(outputs: list[tuple[str, str]], inputs: list[tuple[str, object
               help="Language of messages and titles (default: the config's `lang`, else zh).")  # fmt: skip
 @click.option("--color", type=click.Choice(["auto", "always", "never"]), default="auto", show_default=True,
               help="Colour in text output.")  # fmt: skip
+@click.option("--declared-only", is_flag=True,
+              help="Skip named JSON/YAML files that do not declare `format: budgetlint/…`, as a folder "
+                   "scan does (the pre-commit hook's mode).")  # fmt: skip
+@click.option("-v", "--verbose", is_flag=True, help="Name the files skipped as not budgetlint documents.")
 def check(files, fmt, output, rule_dirs, no_builtin_rules, config_file, no_config, select, ignore, fail_on,
           profile, tolerance, waivers_file, baseline_file, write_baseline, jobs, statistics, stdin_filename,
-          progress, color, lang) -> None:  # fmt: skip
+          progress, color, declared_only, verbose, lang) -> None:  # fmt: skip
     """Check disclosure documents: files, folders (*.json, *.yaml, *.yml, *.pdf inside), globs, - (stdin).
 
     A .pdf (or .txt text of one) is imported on the fly; its findings give the page and line as line:column.
@@ -261,15 +267,16 @@ def check(files, fmt, output, rule_dirs, no_builtin_rules, config_file, no_confi
         fail(printable(err.render()))
     post = Post(config, tags, waivers, baseline, writer)
 
-    sources = batch.discover(files, stdin_filename)
+    sources = batch.discover(files, stdin_filename, declared_only=declared_only)
     if output or write_baseline:
         outputs = [("-o/--output", output), ("--write-baseline", write_baseline)]
         inputs = [("the document", s.path) for s in sources if s.path is not None]
         inputs += [("the waivers file", waivers_path), ("the config file", config.path)]
         inputs += [("the baseline", baseline_file)] + [("the rule file", p) for p in _rule_files(rule_paths)]
         check_outputs([o for o in outputs if o[1]], [i for i in inputs if i[1]])
-    need_prints = bool(baseline or writer) or fmt == "sarif"
-    recipe = batch.Recipe(rule_paths, builtin, keep, config.profile, config.tolerance, need_prints)
+    need_prints = bool(baseline or writer or waivers) or fmt == "sarif"
+    legacy = baseline is not None and baseline.legacy  # a version-1 baseline: its own fingerprints
+    recipe = batch.Recipe(rule_paths, builtin, keep, config.profile, config.tolerance, need_prints, legacy)
     report = None
     if output:
         from budgetlint.atomic import AtomicWriter
@@ -291,10 +298,14 @@ def check(files, fmt, output, rule_dirs, no_builtin_rules, config_file, no_confi
     post.keep_known = reporter.wants_baselined
     summary = Summary(fail_on=config.fail_on, statistics=statistics)
     bar = batch.Progress(len(sources), enabled=progress)
+    skipped: list[str] = []  # found files that are not budgetlint documents: not counted, never failing
     try:
         reporter.begin()
         for result in batch.run(sources, recipe, rulebook, jobs=jobs or os.cpu_count() or 1):
             bar.step()
+            if result.skipped:
+                skipped.append(result.name)
+                continue
             if result.error:
                 bar.close()
                 click.echo(printable(result.error), err=True)
@@ -321,6 +332,13 @@ def check(files, fmt, output, rule_dirs, no_builtin_rules, config_file, no_confi
             report.commit()
         except OSError as err:
             fail(printable(f"budgetlint: cannot write the report to {output}: {err.strerror or err}"))
+    if skipped and verbose:
+        shown = ", ".join(skipped[:10]) + (f" and {len(skipped) - 10} more" if len(skipped) > 10 else "")
+        click.echo(
+            printable(f"budgetlint: skipped {len(skipped)} file(s) that do not declare "
+                      f"`format: budgetlint/…`: {shown}"),
+            err=True,
+        )  # fmt: skip
     if statistics and fmt != "text":
         from budgetlint.report.text import statistics_lines
 

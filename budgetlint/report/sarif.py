@@ -104,7 +104,7 @@ class SarifReporter(Reporter):
         if f.message_en:
             out["properties"] = {"message": f.message, "message_en": f.message_en}
         if item.fingerprint:
-            out["partialFingerprints"] = {"budgetlint/v1": item.fingerprint}
+            out["partialFingerprints"] = {"budgetlint/v2": item.fingerprint}
         if item.waived is not None:
             suppression = {"kind": "external", "status": "accepted", "justification": item.waived.reason}
             if item.waived.approved_by:
