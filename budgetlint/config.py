@@ -245,13 +245,40 @@ def _profile(value, where: str) -> str:
     raise ConfigError(where, f"{value!r} is not one of {known}, nor a year of one of them (jiangxi-2024)")
 
 
-# --- selection by id, prefix or tag --------------------------------------------------------------
+# --- selection by id, group or tag ---------------------------------------------------------------
+#
+# A selector is one of: a rule id, exact (`PCT-01` is PCT-01 only, never PCT-01T); a topic, the id's
+# part before its first dash (`PCT`: PCT-01, PCT-01T, PCT-02 …); a wildcard (`PCT-01*`: PCT-01 and
+# PCT-01T; `*`, `?` and `[…]` as in shell patterns); or a tag (`three-public`).
+
+
+def _is_wildcard(selector: str) -> bool:
+    return any(c in selector for c in "*?[")
 
 
 def matches(selector: str, rule_id: str, tags: tuple[str, ...] = ()) -> bool:
     if rule_id in SPECIAL_IDS:
         return selector == rule_id
-    return rule_id.startswith(selector) or selector in tags
+    if selector == rule_id or selector in tags:
+        return True
+    if _is_wildcard(selector):
+        from fnmatch import fnmatchcase
+
+        return fnmatchcase(rule_id, selector)
+    return "-" not in selector and rule_id.startswith(selector + "-")
+
+
+def _rank(selector: str, rule_id: str) -> tuple:
+    """How specific a matching selector is: an exact id, then a wildcard, a topic, a tag."""
+    if selector == rule_id:
+        kind = 0
+    elif _is_wildcard(selector):
+        kind = 1
+    elif "-" not in selector and rule_id.startswith(selector + "-"):
+        kind = 2
+    else:
+        kind = 3
+    return (kind, -len(selector))
 
 
 def check_selectors(config: Config, infos: dict[str, tuple[str, ...]]) -> None:
@@ -266,8 +293,11 @@ def check_selectors(config: Config, infos: dict[str, tuple[str, ...]]) -> None:
                 continue
             from budgetlint.hints import did_you_mean
 
-            hint = did_you_mean(s, infos, quote="")
-            raise ConfigError(config.where(key), f"{s!r} matches no rule id, prefix or tag{hint}")
+            if not _is_wildcard(s) and any(rid.startswith(s) for rid in infos):
+                hint = f"; ids are exact: write {s}* for the rules whose id starts with {s}"
+            else:
+                hint = did_you_mean(s, infos, quote="")
+            raise ConfigError(config.where(key), f"{s!r} matches no rule id, topic, wildcard or tag{hint}")
 
 
 def rule_selected(config: Config, rule_id: str, tags: tuple[str, ...] = ()) -> bool:
@@ -279,12 +309,12 @@ def rule_selected(config: Config, rule_id: str, tags: tuple[str, ...] = ()) -> b
 
 
 def severity_for(config: Config, rule_id: str, tags: tuple[str, ...], default: str) -> str:
-    """The override of the most specific selector: an exact id beats a prefix beats a tag."""
+    """The override of the most specific selector: an exact id, then a wildcard, a topic, a tag."""
     best, best_rank = default, None
     for selector, severity in config.severity.items():
         if not matches(selector, rule_id, tags):
             continue
-        rank = (0 if selector == rule_id else 1 if rule_id.startswith(selector) else 2, -len(selector))
+        rank = _rank(selector, rule_id)
         if best_rank is None or rank < best_rank:
             best, best_rank = severity, rank
     return best

@@ -132,7 +132,7 @@ def test_explicit_config_and_no_config(project, tmp_path):
     proc = run("check", "docs", cwd=project)
     assert proc.returncode == 2
     assert proc.stderr.strip() == (
-        "budgetlint: budgetlint.toml: select: 'NOPE-99' matches no rule id, prefix or tag".replace(
+        "budgetlint: budgetlint.toml: select: 'NOPE-99' matches no rule id, topic, wildcard or tag".replace(
             "budgetlint.toml", str(project / "budgetlint.toml")
         )
     )

@@ -21,6 +21,8 @@ from budgetlint.cli import (
 from budgetlint.report import FORMATS
 from budgetlint.report.printable import printable
 
+SELECTORS = "exact ids, topics (PCT), wildcards (PCT-01*) or tags, comma-separated"
+
 
 def _split(values) -> tuple[str, ...] | None:
     items = tuple(v.strip() for value in values for v in value.split(",") if v.strip())
@@ -157,10 +159,8 @@ def check_outputs(outputs: list[tuple[str, str]], inputs: list[tuple[str, object
     help="Use this config file instead of searching for one.",
 )
 @click.option("--no-config", is_flag=True, help="Ignore budgetlint.toml and pyproject.toml.")
-@click.option("--select", multiple=True, help="Only these rules: ids, id prefixes or tags (comma-separated).")
-@click.option(
-    "--ignore", multiple=True, help="Leave out these rules: ids, id prefixes or tags (comma-separated)."
-)
+@click.option("--select", multiple=True, help=f"Only these rules: {SELECTORS}.")
+@click.option("--ignore", multiple=True, help=f"Leave out these rules: {SELECTORS}.")
 @click.option(
     "--fail-on",
     type=click.Choice(["error", "warning", "info"]),

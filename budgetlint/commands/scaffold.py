@@ -17,7 +17,8 @@ CONFIG = """\
 rules = ["rules"]
 # builtin-rules = false          # only the rules above
 
-# Rules to run / to leave out: rule ids, id prefixes ("PCT") or tags ("three-public").
+# Rules to run / to leave out: exact rule ids ("PCT-01"), topics ("PCT": every PCT-…),
+# wildcards ("PCT-01*") or tags ("three-public").
 select = []
 ignore = []
 
