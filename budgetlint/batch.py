@@ -61,10 +61,16 @@ def _has_magic(arg: str) -> bool:
     return any(c in arg for c in "*?[")
 
 
-def _walk(folder: Path, shown: str) -> Iterator[Source]:
+def _walk(folder: Path, shown: str, skip=None) -> Iterator[Source]:
+    """The documents under a folder, sorted; not those `skip` (exclude) or git leaves out."""
+    found = []
     for root, dirs, files in os.walk(folder):
         dirs[:] = sorted(
-            d for d in dirs if not d.startswith(".") and d not in ("node_modules", "__pycache__")
+            d
+            for d in dirs
+            if not d.startswith(".")
+            and d not in ("node_modules", "__pycache__")
+            and not (skip and skip(os.path.join(root, d)))
         )
         rel = Path(root).relative_to(folder)
         for f in sorted(files):
@@ -72,23 +78,53 @@ def _walk(folder: Path, shown: str) -> Iterator[Source]:
                 f.startswith(".")
                 or not f.lower().endswith(DOCUMENT_SUFFIXES)
                 or f.endswith(SKIPPED_IN_FOLDERS)
+                or (skip and skip(os.path.join(root, f)))
             ):
                 continue
-            yield Source(
-                Path(shown, rel, f).as_posix() if shown != "." else (rel / f).as_posix(),
-                str(Path(root, f)),
-                found=True,
+            found.append(
+                Source(
+                    Path(shown, rel, f).as_posix() if shown != "." else (rel / f).as_posix(),
+                    str(Path(root, f)),
+                    found=True,
+                )
             )
+    ignored = git_ignored(folder, [s.path for s in found])
+    yield from (s for s in found if s.path not in ignored)
+
+
+def git_ignored(folder: Path, paths: list) -> set:
+    """The paths git ignores (.gitignore, .git/info/exclude, core.excludesFile) when the folder is
+    in a git work tree and git is installed; else none."""
+    if not paths:
+        return set()
+    import subprocess
+
+    try:
+        proc = subprocess.run(
+            ["git", "check-ignore", "-z", "--stdin"],
+            cwd=folder,
+            input="\0".join(os.path.abspath(p) for p in paths).encode(),
+            capture_output=True,
+            timeout=60,
+        )
+    except (OSError, subprocess.SubprocessError):
+        return set()
+    if proc.returncode not in (0, 1):  # 128: not a git work tree
+        return set()
+    out = {os.path.abspath(p) for p in proc.stdout.decode(errors="replace").split("\0") if p}
+    return {p for p in paths if os.path.abspath(p) in out}
 
 
 def discover(
-    args: Iterable[str], stdin_name: str = "<stdin>", stdin=None, declared_only: bool = False
+    args: Iterable[str], stdin_name: str = "<stdin>", stdin=None, declared_only: bool = False, skip=None
 ) -> list[Source]:
     """Sources in the order given: folders recurse (sorted), globs expand, `-` reads standard input.
 
     Files found in folders and by globs are checked only if they declare themselves budgetlint
     documents (top-level `format: budgetlint/…`); a file named on the command line must declare
-    itself, unless declared_only (the pre-commit hook), which treats named files as found."""
+    itself, unless declared_only (the pre-commit hook), which treats named files as found.
+    skip(path): a found file or folder to leave out (`exclude`); named files too under declared_only.
+    Folder scans and globs also leave out what git ignores."""
     out: list[Source] = []
     for arg in args:
         path = Path(arg)
@@ -107,7 +143,7 @@ def discover(
                 continue
             out.append(Source(stdin_name, None, data))
         elif path.is_dir():
-            found = list(_walk(path, arg.rstrip("/") or "/"))
+            found = list(_walk(path, arg.rstrip("/") or "/", skip))
             out.extend(
                 found or [Source(arg, None, problem="no .json, .yaml, .yml or .pdf document in this folder")]
             )
@@ -115,14 +151,18 @@ def discover(
             import glob  # only a pattern the shell did not expand needs it
 
             matched = sorted(glob.glob(arg, recursive=True))
-            files = [m for m in matched if Path(m).is_file()]
+            files = [m for m in matched if Path(m).is_file() and not (skip and skip(m))]
+            ignored = git_ignored(Path.cwd(), files)
             for m in files:
-                out.append(Source(Path(m).as_posix(), m, found=True))
+                if m not in ignored:
+                    out.append(Source(Path(m).as_posix(), m, found=True))
             for m in matched:
                 if Path(m).is_dir():
-                    out.extend(_walk(Path(m), m))
+                    out.extend(_walk(Path(m), m, skip))
             if not matched:
                 out.append(Source(arg, None, problem="no file matches this pattern"))
+        elif declared_only and skip and skip(arg):
+            continue  # the hook passes every staged file: `exclude` applies to them
         else:
             out.append(Source(arg, arg, found=declared_only))
     return out

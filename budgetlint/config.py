@@ -27,6 +27,9 @@ KEYS = (
     "fail-on",
     "waivers",
     "lang",
+    "exclude",
+    "extend-select",
+    "extend-ignore",
 )
 
 
@@ -59,6 +62,9 @@ class Config(NamedTuple):
     waivers: Path | None = None
     origin: Mapping[str, str] = _EMPTY  # key → where it was set, for messages
     lang: str | None = None  # "zh" or "en" (--lang overrides); None: zh (README, Configuration)
+    # paths to leave out of folder scans, globs and the hook: (folder the pattern is relative to, pattern)
+    exclude: tuple[tuple[Path, str], ...] = ()
+    extend_select: tuple[str, ...] = ()  # rules selected besides `select` (when `select` narrows)
 
     def where(self, key: str) -> str:
         return self.origin.get(key, f"{self.path}: {self.prefix}{key}" if self.path else key)
@@ -67,11 +73,18 @@ class Config(NamedTuple):
         return at_or_above(severity, self.fail_on)
 
     def with_flags(self, **flags) -> Config:
-        """Command-line values (None = not given) override the file."""
+        """Command-line values (None = not given) override the file; --ignore, --extend-ignore,
+        --extend-select and --exclude add to it (as ruff's do)."""
         changes, origin = {}, dict(self.origin)
         for key, value in flags.items():
             if value is None or value == ():
                 continue
+            if key in ("ignore", "extend_ignore"):
+                key, value = "ignore", (*changes.get("ignore", self.ignore), *value)
+            elif key == "extend_select":
+                value = (*self.extend_select, *value)
+            elif key == "exclude":
+                value = (*self.exclude, *((Path.cwd(), v) for v in value))
             changes[key] = value
             origin[key.replace("_", "-")] = f"--{key.replace('_', '-')}"
         if "fail_on" in changes:
@@ -176,9 +189,18 @@ def parse_table(table: dict, path: Path, prefix: str = "") -> Config:
 
             hint = did_you_mean(key, KEYS) or f" (known: {', '.join(KEYS)})"
             raise ConfigError(where(key), f"unknown key{hint}")
-        if key in ("rules", "select", "ignore"):
+        if key in ("rules", "select", "ignore", "extend-select", "extend-ignore", "exclude"):
             items = _strings(value, where(key))
-            values[key] = tuple(path.parent / i for i in items) if key == "rules" else tuple(items)
+            if key == "rules":
+                values[key] = tuple(path.parent / i for i in items)
+            elif key == "exclude":
+                values[key] = tuple((path.parent, i) for i in items)
+            elif key == "extend-ignore":
+                values["ignore"] = (*values.get("ignore", ()), *items)
+            elif key == "ignore":
+                values[key] = (*items, *values.get("ignore", ()))
+            else:
+                values[key.replace("-", "_")] = tuple(items)
         elif key == "builtin-rules":
             if not isinstance(value, bool):
                 raise ConfigError(where(key), "expected true or false")
@@ -285,6 +307,7 @@ def check_selectors(config: Config, infos: dict[str, tuple[str, ...]]) -> None:
     """Every selector must match a rule (or a special id): a typo would silently select nothing."""
     for key, selectors in (
         ("select", config.select),
+        ("extend-select", config.extend_select),
         ("ignore", config.ignore),
         ("severity", config.severity),
     ):
@@ -305,7 +328,30 @@ def rule_selected(config: Config, rule_id: str, tags: tuple[str, ...] = ()) -> b
         return False
     if not config.select or rule_id in SPECIAL_IDS:
         return True
-    return any(matches(s, rule_id, tags) for s in config.select)
+    return any(matches(s, rule_id, tags) for s in (*config.select, *config.extend_select))
+
+
+def excluded(config: Config, path: str | Path) -> bool:
+    """Whether a path is left out by `exclude` / --exclude. A pattern without a slash matches a
+    file or folder name anywhere (`vendor`, `*.draft.json`); one with a slash matches the path
+    from the config's folder (`archive/2019`, `drafts/**/*.yaml`), and everything under it."""
+    if not config.exclude:
+        return False
+    from fnmatch import fnmatchcase
+
+    full = Path(path).resolve()
+    for base, pattern in config.exclude:
+        try:
+            parts = full.relative_to(base.resolve()).parts
+        except ValueError:
+            parts = full.parts if "/" not in pattern.strip("/") else ()
+        anchored = pattern.strip("/")
+        if "/" not in anchored:
+            if any(fnmatchcase(part, anchored) for part in parts):
+                return True
+        elif any(fnmatchcase("/".join(parts[:n]), anchored) for n in range(1, len(parts) + 1)):
+            return True
+    return False
 
 
 def severity_for(config: Config, rule_id: str, tags: tuple[str, ...], default: str) -> str:

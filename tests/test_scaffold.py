@@ -48,7 +48,7 @@ def test_new_rule_scaffolds_a_rule_and_cases_that_pass(tmp_path):
 def test_new_rule_refuses_bad_or_builtin_ids(tmp_path):
     assert "is not a rule id" in run("new-rule", "jx 1", cwd=tmp_path).stderr
     proc = run("new-rule", "PCT-02", cwd=tmp_path)
-    assert proc.returncode == 2 and "is a built-in rule" in proc.stderr
+    assert proc.returncode == 2 and "is already a rule" in proc.stderr
 
 
 def test_a_case_file_given_by_name_tests_the_rules_beside_it(tmp_path):

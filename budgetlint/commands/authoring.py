@@ -10,6 +10,35 @@ import click
 from budgetlint.cli import EXIT_CLEAN, EXIT_FINDINGS, cli, display_path, fail, load_rulebook_or_exit
 
 
+def project_options(command):
+    """--config / --no-config: the project's config (budgetlint.toml, [tool.budgetlint]) is read as by
+    `check`, so that its rule folders and `builtin-rules` apply to every command."""
+    command = click.option("--no-config", is_flag=True, help="Ignore budgetlint.toml and pyproject.toml.")(
+        command
+    )
+    return click.option("--config", "config_file", type=click.Path(dir_okay=False),
+                        help="Use this config file instead of searching for one.")(command)  # fmt: skip
+
+
+def project_rules(config_file, no_config, rule_dirs=(), no_builtin: bool = False):
+    """(rule paths, builtin) of a run: the config's rule folders, then --rules; its builtin-rules."""
+    from budgetlint.config import ConfigError, load_config
+    from budgetlint.report.printable import printable
+
+    try:
+        config = load_config(config_file, use_files=not no_config)
+        for path in config.rules:
+            if not path.exists():
+                raise ConfigError(config.where("rules"), f"no such rule file or folder: {path}")
+    except ConfigError as err:
+        fail(printable(f"budgetlint: {err}"))
+    paths: list[str] = []
+    for p in (*map(str, config.rules), *map(str, rule_dirs)):
+        if all(Path(p).resolve() != Path(q).resolve() for q in paths):
+            paths.append(p)
+    return tuple(paths), config.builtin_rules and not no_builtin
+
+
 @cli.command()
 def schema() -> None:
     """Print the JSON Schema of the document model."""
@@ -25,9 +54,10 @@ def schema() -> None:
               help="markdown: a catalogue grouped by rule file, with each rule's doc text.")  # fmt: skip
 @click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True,
               help="Language of titles and messages first shown.")  # fmt: skip
-def list_rules(rule_dirs, fmt, lang) -> None:
-    """List the rules: id, severity, titles and basis."""
-    rulebook = load_rulebook_or_exit(rule_dirs)
+@project_options
+def list_rules(rule_dirs, fmt, lang, config_file, no_config) -> None:
+    """List the rules: id, severity, titles and basis (the project's too, from its config)."""
+    rulebook = load_rulebook_or_exit(*project_rules(config_file, no_config, rule_dirs))
     if fmt == "markdown":
         from budgetlint.catalogue import markdown
 
@@ -46,23 +76,27 @@ def list_rules(rule_dirs, fmt, lang) -> None:
 @click.option("--no-builtin-rules", is_flag=True,
               help="Test the rules under PATHS without the built-in rulebook (e.g. a province's "
                    "version of a built-in rule, under the same id).")  # fmt: skip
-def test_rules(paths, no_builtin_rules) -> None:
-    """Run rule test cases (*.cases.yaml) found under PATHS (default: the built-in rulebook).
+@project_options
+def test_rules(paths, no_builtin_rules, config_file, no_config) -> None:
+    """Run rule test cases (*.cases.yaml) found under PATHS (default: the project's rule folders
+    from its config, and the built-in rulebook unless the config says builtin-rules = false).
 
-    Rule files (*.rules) under PATHS, and those beside a case file given by name, are loaded
-    next to the built-in rulebook.
+    Rule files (*.rules) under PATHS, those beside a case file given by name and the project's
+    rule folders are loaded next to the built-in rulebook.
     """
     from budgetlint.cases import CaseError, case_files, load_cases, run_case
     from budgetlint.resources import rules_dir
 
     builtin = rules_dir().resolve()
-    targets = [Path(p) for p in paths] or [builtin]
+    project, use_builtin = project_rules(config_file, no_config, (), no_builtin_rules)
+    targets = [Path(p) for p in paths] or [*([builtin] if use_builtin else []), *map(Path, project)]
     # a case file tests the rules beside it (foo.cases.yaml and foo.rules), not only built-in ones
     sources = [p.parent if p.is_file() and p.name.endswith(".cases.yaml") else p for p in targets]
     extra = [p for p in sources if p.resolve() != builtin and not p.resolve().is_relative_to(builtin)]
-    if no_builtin_rules and not extra:
+    extra += [Path(p) for p in project if all(Path(p).resolve() != q.resolve() for q in extra)]
+    if not use_builtin and not extra:
         fail("budgetlint: --no-builtin-rules needs PATHS with rule files of your own")
-    rulebook = load_rulebook_or_exit(extra, builtin=not no_builtin_rules)
+    rulebook = load_rulebook_or_exit(extra, builtin=use_builtin)
     passed = failed = 0
     for path in case_files(targets):
         try:
@@ -93,11 +127,13 @@ def test_rules(paths, no_builtin_rules) -> None:
               help="Extra rule file or directory (repeatable).")  # fmt: skip
 @click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True,
               help="Language of titles and messages first shown.")  # fmt: skip
-def explain(rule_id, rule_dirs, lang) -> None:
-    """Explain a rule: what it checks, why, and its first failing and passing test cases."""
+@project_options
+def explain(rule_id, rule_dirs, lang, config_file, no_config) -> None:
+    """Explain a rule (the project's too): what it checks, why, its first failing and passing cases."""
     from budgetlint.explain import explain_rule
 
-    rulebook = load_rulebook_or_exit(rule_dirs)
+    rule_dirs, builtin = project_rules(config_file, no_config, rule_dirs)
+    rulebook = load_rulebook_or_exit(rule_dirs, builtin=builtin)
     rule = rulebook.by_id(rule_id)
     if rule is None:
         from budgetlint.hints import nearest
@@ -134,7 +170,8 @@ def compile_rules(rule_id, rule_dirs) -> None:
 @click.argument("document", required=False)
 @click.option("--rules", "rule_dirs", multiple=True, type=click.Path(exists=True),
               help="Extra rule file or directory (repeatable), for its definitions.")  # fmt: skip
-def eval_expression(expression, document, rule_dirs) -> None:
+@project_options
+def eval_expression(expression, document, rule_dirs, config_file, no_config) -> None:
     """Print the value of a rule-language EXPRESSION over DOCUMENT (default: the seed sample; - for
     stdin), as a rule would see it: the definitions of the rule files (functional_tables(),
     amount(x) …) are there, and paths are checked against the schema first.
@@ -149,7 +186,7 @@ def eval_expression(expression, document, rule_dirs) -> None:
     from budgetlint.resources import data_dir
     from budgetlint.rulebook import RulebookError
 
-    rulebook = load_rulebook_or_exit(rule_dirs)
+    rulebook = load_rulebook_or_exit(*project_rules(config_file, no_config, rule_dirs))
     try:
         if document == "-":
             doc = load_bytes(sys.stdin.buffer.read(), "<stdin>")

@@ -160,7 +160,12 @@ def check_outputs(outputs: list[tuple[str, str]], inputs: list[tuple[str, object
 )
 @click.option("--no-config", is_flag=True, help="Ignore budgetlint.toml and pyproject.toml.")
 @click.option("--select", multiple=True, help=f"Only these rules: {SELECTORS}.")
-@click.option("--ignore", multiple=True, help=f"Leave out these rules: {SELECTORS}.")
+@click.option("--ignore", multiple=True, help=f"Leave out these rules (besides the config's): {SELECTORS}.")
+@click.option("--extend-select", multiple=True, help="Rules to select besides `select` (config or --select).")
+@click.option("--extend-ignore", multiple=True, help="Rules to leave out besides `ignore` (as --ignore).")
+@click.option("--exclude", multiple=True,
+              help="Leave out of folder scans and globs: a name (vendor) or a path (a/b/**).")  # fmt: skip
+@click.option("--exit-zero", is_flag=True, help="Exit 0 even when findings remain (input errors: 2).")
 @click.option(
     "--fail-on",
     type=click.Choice(["error", "warning", "info"]),
@@ -210,7 +215,8 @@ def check_outputs(outputs: list[tuple[str, str]], inputs: list[tuple[str, object
 @click.option("-v", "--verbose", is_flag=True, help="Name the files skipped as not budgetlint documents.")
 def check(files, fmt, output, rule_dirs, no_builtin_rules, config_file, no_config, select, ignore, fail_on,
           profile, tolerance, waivers_file, baseline_file, write_baseline, jobs, statistics, stdin_filename,
-          progress, color, declared_only, verbose, lang) -> None:  # fmt: skip
+          progress, color, declared_only, verbose, lang, extend_select, extend_ignore, exclude,
+          exit_zero) -> None:  # fmt: skip
     """Check disclosure documents: files, folders (*.json, *.yaml, *.yml, *.pdf inside), globs, - (stdin).
 
     A .pdf (or .txt text of one) is imported on the fly; its findings give the page and line as line:column.
@@ -227,6 +233,9 @@ def check(files, fmt, output, rule_dirs, no_builtin_rules, config_file, no_confi
         config = config.with_flags(
             select=_split(select),
             ignore=_split(ignore),
+            extend_select=_split(extend_select),
+            extend_ignore=_split(extend_ignore),
+            exclude=tuple(exclude) or None,
             fail_on=fail_on,
             profile=profile,
             tolerance=tolerance,
@@ -267,7 +276,10 @@ def check(files, fmt, output, rule_dirs, no_builtin_rules, config_file, no_confi
         fail(printable(err.render()))
     post = Post(config, tags, waivers, baseline, writer)
 
-    sources = batch.discover(files, stdin_filename, declared_only=declared_only)
+    from budgetlint.config import excluded
+
+    skip = (lambda path: excluded(config, path)) if config.exclude else None
+    sources = batch.discover(files, stdin_filename, declared_only=declared_only, skip=skip)
     if output or write_baseline:
         outputs = [("-o/--output", output), ("--write-baseline", write_baseline)]
         inputs = [("the document", s.path) for s in sources if s.path is not None]
@@ -352,4 +364,4 @@ def check(files, fmt, output, rule_dirs, no_builtin_rules, config_file, no_confi
     if summary.unreadable:
         sys.exit(EXIT_USAGE)
     failing = any(summary.counts[s] for s in summary.counts if config.fails(s))
-    sys.exit(EXIT_FINDINGS if failing and writer is None else EXIT_CLEAN)
+    sys.exit(EXIT_FINDINGS if failing and writer is None and not exit_zero else EXIT_CLEAN)

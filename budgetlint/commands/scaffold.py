@@ -9,6 +9,7 @@ import click
 
 from budgetlint.atomic import write_text
 from budgetlint.cli import cli, fail
+from budgetlint.commands.authoring import project_options, project_rules
 
 CONFIG = """\
 # budgetlint configuration — every key is optional (README: "Configuration").
@@ -122,13 +123,16 @@ def init() -> None:
 @click.argument("rule_id")
 @click.option("--dir", "folder", default="rules", show_default=True, type=click.Path(file_okay=False),
               help="Folder for the rule file and its cases.")  # fmt: skip
-def new_rule(rule_id, folder) -> None:
-    """Create RULE_ID's rule file and test-case file, ready to edit (they pass as created)."""
+@project_options
+def new_rule(rule_id, folder, config_file, no_config) -> None:
+    """Create RULE_ID's rule file and test-case file, ready to edit (they pass as created):
+    FOLDER/rule-id.rules and FOLDER/rule-id.cases.yaml, the id in lower case."""
     from budgetlint.cli import load_rulebook_or_exit
 
     if not ID.match(rule_id):
         fail(f"budgetlint: {rule_id!r} is not a rule id: use capitals, digits and dashes, e.g. LOCAL-02")
-    if load_rulebook_or_exit().by_id(rule_id) is not None:
-        fail(f"budgetlint: {rule_id} is a built-in rule; choose another id")
+    rulebook = load_rulebook_or_exit(*project_rules(config_file, no_config))
+    if rulebook.by_id(rule_id) is not None:
+        fail(f"budgetlint: {rule_id} is already a rule (built-in or the project's); choose another id")
     write_new(rule_files(rule_id, Path(folder), TEMPLATE))
     click.echo(f"next: edit them, then `budgetlint test {folder}`")
