@@ -31,8 +31,9 @@ GOLDEN_ARGS = (
 
 
 def normalized(text: str) -> str:
-    """Tool version out, so that a version bump does not break the goldens."""
-    return text.replace(f'"{__version__}"', '"<version>"')
+    """Tool version and the checkout's place out, so that neither breaks the goldens."""
+    root = ROOT.resolve().as_uri().rstrip("/") + "/"
+    return text.replace(f'"{__version__}"', '"<version>"').replace(f'"{root}"', '"file:///<root>/"')
 
 
 def check_golden(name: str, text: str) -> None:
