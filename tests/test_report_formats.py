@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import xml.etree.ElementTree as ET
 
 import pytest
@@ -33,7 +34,8 @@ GOLDEN_ARGS = (
 def normalized(text: str) -> str:
     """Tool version and the checkout's place out, so that neither breaks the goldens."""
     root = ROOT.resolve().as_uri().rstrip("/") + "/"
-    return text.replace(f'"{__version__}"', '"<version>"').replace(f'"{root}"', '"file:///<root>/"')
+    text = text.replace(f'"{__version__}"', '"<version>"').replace(f'"{root}"', '"file:///<root>/"')
+    return re.sub(r' time="[0-9.]+"', ' time="<time>"', text)  # JUnit's seconds
 
 
 def check_golden(name: str, text: str) -> None:
@@ -106,6 +108,9 @@ def test_junit_is_well_formed_one_suite_per_file_one_case_per_rule():
     assert cases["FIX-01"].find("failure") is not None
     assert cases["FIX-02"].find("failure") is None  # a warning does not fail under fail-on error
     assert suites[0].get("failures") == "1" and suites[1].get("failures") == "0"
+    # the totals and times CI dashboards read (issue 16, item 8)
+    assert (root.get("tests"), root.get("failures"), root.get("errors")) == ("8", "1", "0")
+    assert float(root.get("time")) >= 0 and all(float(s.get("time")) >= 0 for s in suites)
 
 
 def test_junit_failures_follow_fail_on():
