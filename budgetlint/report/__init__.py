@@ -102,4 +102,3 @@ def make_reporter(
     else:
         from budgetlint.report.text import TextReporter as cls
     return cls(out, rules, color=color, fail_on=fail_on, lang=lang)
-
