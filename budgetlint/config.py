@@ -11,7 +11,6 @@ from typing import NamedTuple
 
 from budgetlint.findings import LANGS, SEVERITIES, at_or_above
 
-CONFIG_NAMES = ("budgetlint.toml", "pyproject.toml")
 WAIVERS_NAME = "budgetlint-waivers.yaml"
 # findings that do not come from a rule of the rulebook: `select` keeps them, only `ignore` by
 # their exact id drops them (a broken document must not pass because a selection left it out)

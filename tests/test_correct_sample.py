@@ -7,10 +7,9 @@
   vehicles, and the government-fund, state-capital and 三公 tables published empty with their notes.
 
 Both are synthetic and consistent by construction: every figure agrees across the tables and the
-narrative. Any finding on them is a false alarm of a rule. The ones already known are listed per
-sample below with the reason; they are to be fixed in rules/, and a fix must remove its entry here
-(the test fails on a listed finding that no longer occurs, so the lists only shrink). A finding not
-listed fails the test.
+narrative. Any finding on them is a false alarm of a rule (fix the rule, or the sample if it is
+wrong): the test allows none. (The list of known false alarms it used to keep is gone with the last
+of them; its check that each listed alarm still occurred could no longer fail.)
 """
 
 from __future__ import annotations
@@ -26,12 +25,6 @@ from tests.conftest import ROOT, run_cli
 DEPARTMENT = "samples/correct-department-2024.json"
 UNIT = "samples/correct-unit-2024.yaml"
 SAMPLES = [DEPARTMENT, UNIT]
-
-# sample → {(rule, pointer, severity) → why the finding is wrong}. KNOWN FALSE ALARMS, TO FIX IN rules/.
-KNOWN_FALSE_ALARMS: dict[str, dict[tuple[str, str, str], str]] = {
-    DEPARTMENT: {},  # all nine found so far are fixed
-    UNIT: {},  # the one found (SG-09 on its 0万元、与上年持平 items) is fixed
-}
 
 
 @pytest.fixture(scope="module", params=SAMPLES)
@@ -49,16 +42,9 @@ def test_the_correct_sample_fits_the_schema(findings):
     assert [f.message for f in findings if f.rule == "schema"] == []
 
 
-def test_no_finding_but_the_known_false_alarms(sample, findings):
+def test_no_finding(sample, findings):
     got = {(f.rule, f.pointer, f.severity): f.message for f in findings}
-    new = {k: m for k, m in got.items() if k not in KNOWN_FALSE_ALARMS[sample]}
-    assert not new, f"a finding on a correct document (fix the rule, or the sample if it is wrong): {new}"
-
-
-def test_every_known_false_alarm_still_occurs(sample, findings):
-    got = {(f.rule, f.pointer, f.severity) for f in findings}
-    fixed = sorted(set(KNOWN_FALSE_ALARMS[sample]) - got)
-    assert not fixed, f"no longer found, remove from KNOWN_FALSE_ALARMS: {fixed}"
+    assert not got, f"a finding on a correct document (fix the rule, or the sample if it is wrong): {got}"
 
 
 def test_the_unit_sample_is_read_as_yaml():
@@ -76,7 +62,7 @@ def test_budgetlint_check_reports_on_the_yaml_sample_what_the_engine_does():
     assert result.returncode == 0, result.stderr
     report = json.loads(result.stdout)
     got = {(f["rule"], f["pointer"], f["severity"]) for f in report["findings"]}
-    assert got == set(KNOWN_FALSE_ALARMS[UNIT])
+    assert got == set()
 
 
 def test_a_finding_on_the_yaml_sample_points_at_its_yaml_line(tmp_path):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 from collections import Counter
 from typing import NamedTuple
 
@@ -103,28 +102,3 @@ def make_reporter(
     else:
         from budgetlint.report.text import TextReporter as cls
     return cls(out, rules, color=color, fail_on=fail_on, lang=lang)
-
-
-class Results(NamedTuple):
-    """All findings of a run at once (tests, small tools); the CLI streams instead."""
-
-    files: tuple[str, ...]
-    findings: tuple[Finding, ...]
-
-    def counts(self) -> Counter:
-        return Counter(f.severity for f in self.findings)
-
-
-def render(fmt: str, results: Results, rulebook=None, color: bool = False, lang: str = "zh") -> str:
-    out = io.StringIO()
-    rules = [r.info for r in rulebook.rules] if rulebook is not None else ()
-    reporter = make_reporter(fmt, out, rules, color=color, lang=lang)
-    reporter.begin()
-    summary = Summary()
-    for name in results.files:
-        items = [Item(f) for f in results.findings if f.file == name]
-        summary.files += 1
-        summary.add(items)
-        reporter.file(name, items)
-    reporter.end(summary)
-    return out.getvalue()

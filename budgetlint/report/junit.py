@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import io
+import time
 from collections import defaultdict
 from xml.sax.saxutils import escape, quoteattr
 
@@ -21,8 +23,19 @@ def _line(item, lang: str = "zh") -> str:
 
 
 class JunitReporter(Reporter):
+    """The totals CI dashboards read (tests, failures, errors, time) are attributes of <testsuites>,
+    written first: the testsuites are kept as text until the end (the report, not the documents)."""
+
     def begin(self) -> None:
-        self.out.write('<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="budgetlint">\n')
+        self.suites: list[str] = []
+        self.tests = self.failures = 0
+        self.started = self.last = time.perf_counter()
+
+    def _elapsed(self) -> float:
+        """Seconds since the previous document's result (this document's check, in a serial run)."""
+        now = time.perf_counter()
+        spent, self.last = now - self.last, now
+        return spent
 
     def fails(self, item) -> bool:
         return item.waived is None and at_or_above(item.finding.severity, self.fail_on)
@@ -34,8 +47,12 @@ class JunitReporter(Reporter):
         rule_ids = sorted(by_rule) if not document else sorted({"schema", *self.rules, *by_rule})
         failures = sum(1 for r in rule_ids if any(self.fails(i) for i in by_rule.get(r, ())))
         attr = quoteattr(printable(name))
+        self.tests += len(rule_ids)
+        self.failures += failures
+        out, self.out = self.out, io.StringIO()  # this suite's text, kept for end()
         self.out.write(
-            f'  <testsuite name={attr} tests="{len(rule_ids)}" failures="{failures}" errors="0">\n'
+            f'  <testsuite name={attr} tests="{len(rule_ids)}" failures="{failures}" errors="0" skipped="0"'
+            f' time="{self._elapsed():.3f}">\n'
         )
         for rule in rule_ids:
             found = by_rule.get(rule, [])
@@ -62,6 +79,15 @@ class JunitReporter(Reporter):
                 )
             self.out.write("    </testcase>\n")
         self.out.write("  </testsuite>\n")
+        self.suites.append(self.out.getvalue())
+        self.out = out
 
     def end(self, summary) -> None:
+        total = time.perf_counter() - self.started
+        self.out.write('<?xml version="1.0" encoding="UTF-8"?>\n')
+        self.out.write(
+            f'<testsuites name="budgetlint" tests="{self.tests}" failures="{self.failures}" errors="0"'
+            f' skipped="0" time="{total:.3f}">\n'
+        )
+        self.out.write("".join(self.suites))
         self.out.write("</testsuites>\n")

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import json
-from pathlib import PurePosixPath
+import os
+from pathlib import Path, PurePosixPath
 from urllib.parse import quote
 
 from budgetlint import __version__
@@ -30,8 +31,32 @@ def _dump(value, indent: str) -> str:
     return text.replace("\n", "\n" + indent)
 
 
-def artifact(path: str) -> dict:
+def repository_root() -> Path:
+    """The root of the git work tree of the working folder (as GitHub code scanning names files),
+    else the working folder."""
+    import subprocess
+
+    try:
+        proc = subprocess.run(
+            ["git", "rev-parse", "--show-toplevel"], capture_output=True, text=True, timeout=30
+        )
+        if proc.returncode == 0 and proc.stdout.strip():
+            return Path(proc.stdout.strip()).resolve()
+    except (OSError, subprocess.SubprocessError):
+        pass
+    return Path.cwd().resolve()
+
+
+def artifact(path: str, root: Path | None = None) -> dict:
+    """A file relative to the repository root (uriBaseId %SRCROOT%), wherever budgetlint ran and
+    however the file was named; a file outside it by its file:// URI."""
     posix = path.replace("\\", "/")
+    if root is not None and os.path.exists(path):
+        try:
+            relative = Path(os.path.realpath(path)).relative_to(root)
+            return {"uri": quote(relative.as_posix()), "uriBaseId": "%SRCROOT%"}
+        except ValueError:
+            return {"uri": Path(os.path.realpath(path)).as_uri()}
     if PurePosixPath(posix).is_absolute():
         return {"uri": "file://" + quote(posix)}
     return {"uri": quote(posix), "uriBaseId": "%SRCROOT%"}
@@ -82,7 +107,10 @@ class SarifReporter(Reporter):
         head = {"$schema": SCHEMA_URI, "version": "2.1.0"}
         text = json.dumps(head, indent=2)[:-2]
         tool = _dump({"driver": driver}, "      ")
+        self.root = repository_root()
+        bases = _dump({"%SRCROOT%": {"uri": self.root.as_uri().rstrip("/") + "/"}}, "      ")
         self.out.write(f'{text},\n  "runs": [\n    {{\n      "tool": {tool},\n')
+        self.out.write(f'      "originalUriBaseIds": {bases},\n')
         self.out.write('      "columnKind": "unicodeCodePoints",\n      "results": [')
         self.first = True
 
@@ -90,7 +118,7 @@ class SarifReporter(Reporter):
         f = item.finding
         location: dict = {
             "physicalLocation": {
-                "artifactLocation": artifact(f.file),
+                "artifactLocation": artifact(f.file, self.root),
                 "region": {"startLine": max(f.line, 1), "startColumn": max(f.column, 1)},
             }
         }
