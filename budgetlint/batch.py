@@ -193,9 +193,9 @@ def _setup(recipe: Recipe) -> None:
     """A worker's rulebook, built from the recipe (unless a fork inherited it already)."""
     if _STATE.get("recipe") == recipe:
         return
-    from budgetlint.cli import load_rulebook_or_exit
+    from budgetlint.api import load_rulebook  # raises, unlike the CLI's: a worker never exits
 
-    rulebook = load_rulebook_or_exit(recipe.rule_paths, builtin=recipe.builtin)
+    rulebook = load_rulebook(recipe.rule_paths, builtin=recipe.builtin)
     use_rulebook(recipe, rulebook if recipe.keep is None else rulebook.only(recipe.keep))
 
 

@@ -37,17 +37,14 @@ def fail(message: str) -> None:
 
 
 def load_rulebook_or_exit(extra_dirs=(), builtin: bool = True):
-    from budgetlint.resources import rules_dir
-    from budgetlint.rulebook import RulebookError, load_rulebook
-    from budgetlint.schema import load_schema
+    from budgetlint.api import BudgetlintError, load_rulebook
 
     # Without the built-in rules, their shared definitions (rules/_common.rules: amount(),
     # rounding_tolerance() …) stay available to a project's own rules.
-    paths = [rules_dir() if builtin else rules_dir() / "_common.rules"] + [Path(p) for p in extra_dirs]
     try:
-        rulebook = load_rulebook(paths, load_schema(), display=display_path)
-    except RulebookError as err:
-        fail("budgetlint: the rule files have problems:\n" + "\n".join(err.problems))
+        rulebook = load_rulebook(extra_dirs, builtin, display=display_path)
+    except BudgetlintError as err:
+        fail("budgetlint: the rule files have problems:\n" + "\n".join(err.lines))
     gc.freeze()  # the rulebook lives as long as the run: keep the collector off it
     return rulebook
 

@@ -7,6 +7,7 @@ from decimal import Decimal, InvalidOperation
 import yaml
 
 from budgetlint.findings import escape_pointer_token
+from budgetlint.limits import MAX_DIGITS, InputError, number_out_of_range
 
 MAX_DEPTH = 100
 MAX_NODES = 100_000  # as loader.MAX_VALUES; aliases are counted once here, expanded below
@@ -50,8 +51,6 @@ def _decimal(loader: _Loader, node: yaml.ScalarNode) -> Decimal:
         raise yaml.constructor.ConstructorError(
             None, None, f"{node.value} is not a number a budget can hold", node.start_mark
         )
-    from budgetlint.loader import MAX_DIGITS, number_out_of_range
-
     try:
         number = Decimal(text)
     except InvalidOperation:  # 0x…, 0o…, 1:30: forms int() reads; a long one would take long
@@ -128,8 +127,6 @@ class RecursiveAlias(Exception):
 
 
 def load_yaml_text(text: str, name: str) -> tuple[object, dict[str, tuple[int, int]]]:
-    from budgetlint.loader import InputError
-
     loader = None
     try:
         loader = _Loader(text)  # its reader refuses control characters at once

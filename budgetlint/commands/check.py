@@ -1,4 +1,4 @@
-"""`budgetlint check`: find documents, load config, check each, post-process findings, report."""
+"""`budgetlint check`: arguments, output and exit status over budgetlint.api (config, checking, Post)."""
 
 from __future__ import annotations
 
@@ -27,61 +27,6 @@ SELECTORS = "exact ids, topics (PCT), wildcards (PCT-01*) or tags, comma-separat
 def _split(values) -> tuple[str, ...] | None:
     items = tuple(v.strip() for value in values for v in value.split(",") if v.strip())
     return items or None
-
-
-class Post:
-    """What happens to a document's findings after the engine: severity, selection, waivers, baseline."""
-
-    keep_known = False  # pass on the findings the baseline knows, marked Item.baselined
-
-    def __init__(self, config, tags, waivers=None, baseline=None, writer=None):
-        from budgetlint.config import rule_selected, severity_for
-
-        self.config, self.tags = config, tags
-        self.waivers, self.baseline, self.writer = waivers, baseline, writer
-        self._selected, self._severity = rule_selected, severity_for
-
-    def adjust(self, finding):
-        tags = self.tags.get(finding.rule, ())
-        if not self._selected(self.config, finding.rule, tags):
-            return None
-        severity = self._severity(self.config, finding.rule, tags, finding.severity)
-        return finding if severity == finding.severity else finding._replace(severity=severity)
-
-    def items(self, result) -> list:
-        from budgetlint.report import Item
-
-        for part in (self.waivers, self.baseline):
-            if part is not None:
-                part.mark_checked(result.name)
-        out = []
-        for n, finding in enumerate(result.findings):
-            finding = self.adjust(finding)
-            if finding is None:
-                continue
-            digest = result.fingerprints[n] if result.fingerprints else None
-            ident = result.identities[n] if result.identities else None
-            waiver = self.waivers.find(result.name, finding, ident) if self.waivers else None
-            legacy = result.legacy[n] if result.legacy else None
-            if (
-                waiver is None
-                and self.baseline is not None
-                and self.baseline.is_known(result.name, finding, digest, ident, legacy)
-            ):
-                if self.keep_known:  # shown apart by a reporter that wants them (html)
-                    out.append(Item(finding, None, digest, True))
-                continue
-            if waiver is None and self.writer is not None:
-                self.writer.add(result.name, finding, digest, ident)
-            out.append(Item(finding, waiver, digest))
-        return out
-
-    def waiver_items(self) -> list:
-        from budgetlint.report import Item
-
-        if self.waivers is None:
-            return []
-        return [Item(f) for f in map(self.adjust, self.waivers.problems()) if f is not None]
 
 
 def _identity(path) -> tuple:
@@ -224,6 +169,7 @@ def check(files, fmt, output, rule_dirs, no_builtin_rules, config_file, no_confi
     Exit status: 0 nothing at or above --fail-on, 1 findings at or above it, 2 usage or input error.
     """
     from budgetlint import batch
+    from budgetlint.api import Post
     from budgetlint.config import ConfigError, check_selectors, load_config, rule_selected
     from budgetlint.loader import InputError
     from budgetlint.report import Summary, make_reporter
