@@ -32,7 +32,7 @@ from lark import Token, Tree  # noqa: E402
 
 from budgetlint.cases import case_files, load_cases, run_case  # noqa: E402
 from budgetlint.dsl.parser import RuleSyntaxError, _lark, parse_rules  # noqa: E402
-from budgetlint.rulebook import build_with_compiler, load_rulebook  # noqa: E402
+from budgetlint.rulebook import build, load_rulebook  # noqa: E402
 from budgetlint.schema import load_schema  # noqa: E402
 
 RULES = ROOT / "rules"
@@ -123,7 +123,7 @@ class Harness:
             except RuleSyntaxError:
                 return "loader"
             parsed = [p._replace(rules=()) for p in self.parsed.values()] + [alone._replace(defines=())]
-            compiled, problems, _ = build_with_compiler(parsed, self.schema)
+            compiled, problems = build(parsed, self.schema)
             if problems or not compiled:
                 return "loader"
             rules = tuple(compiled[0] if r.info.id == rule_id else r for r in self.base.rules)
