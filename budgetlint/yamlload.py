@@ -19,13 +19,33 @@ class TooLarge(Exception):
         self.mark = message, mark
 
 
-class _Loader(yaml.SafeLoader):
-    """SafeLoader that counts the nodes and the depth while composing: a 50 MB list stops at the
+try:  # libyaml's scanner and parser, ~6× faster than PyYAML's pure-Python ones, where installed
+    from yaml.cyaml import CParser as _Parser
+except ImportError:  # pragma: no cover - a PyYAML built without libyaml
+
+    class _Parser(yaml.reader.Reader, yaml.scanner.Scanner, yaml.parser.Parser):
+        """The pure-Python reader, scanner and parser, as yaml.SafeLoader stacks them."""
+
+        def __init__(self, stream):
+            yaml.reader.Reader.__init__(self, stream)
+            yaml.scanner.Scanner.__init__(self)
+            yaml.parser.Parser.__init__(self)
+
+
+class _Loader(yaml.composer.Composer, _Parser, yaml.constructor.SafeConstructor, yaml.resolver.Resolver):
+    """A safe loader that counts the nodes and the depth while composing: a 50 MB list stops at the
     limit instead of being composed whole (PyYAML composes ~10 µs a node), and a deep nesting
-    stops with a message at its place instead of a RecursionError."""
+    stops with a message at its place instead of a RecursionError.
+
+    The events come from libyaml's C parser when PyYAML has it (yaml.CSafeLoader would also compose
+    in C, past these checks); the composer, whose node hook counts, and the safe constructor stay
+    PyYAML's Python ones, so marks, tags and errors are those of yaml.SafeLoader."""
 
     def __init__(self, stream):
-        super().__init__(stream)
+        _Parser.__init__(self, stream)
+        yaml.composer.Composer.__init__(self)
+        yaml.constructor.SafeConstructor.__init__(self)
+        yaml.resolver.Resolver.__init__(self)
         self._nodes = 0
         self._depth = 0
 

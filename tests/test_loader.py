@@ -95,3 +95,15 @@ def test_yaml_recursive_alias_is_refused_not_looped_on(text):
 def test_yaml_with_shared_anchors_still_loads():
     doc = load_bytes(b"a: &x {v: 1}\nb: *x\nc: *x\n", "ok.yaml")
     assert doc.data["c"] == {"v": 1}
+
+
+def test_yaml_events_come_from_libyaml_where_pyyaml_has_it():
+    import yaml
+
+    from budgetlint.yamlload import _Loader
+
+    if not yaml.__with_libyaml__:
+        pytest.skip("this PyYAML was built without libyaml")
+    assert "CParser" in [cls.__name__ for cls in _Loader.__mro__]
+    # the Python composer still runs, so its counting hook still sees every node
+    assert _Loader.compose_node.__module__ == "budgetlint.yamlload"
