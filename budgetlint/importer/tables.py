@@ -10,19 +10,12 @@ from __future__ import annotations
 
 import re
 
+from budgetlint.table_kinds import keys_tagged
+
 from .model import Table
 
-KINDS = (
-    "budget_summary",
-    "revenue",
-    "expenditure",
-    "fiscal_summary",
-    "general_budget",
-    "basic_expenditure",
-    "three_public",
-    "government_fund",
-    "state_capital",
-)
+# The budget's table kinds, as budgetlint/table_kinds.py declares them (tag `budget`).
+KINDS = tuple(keys_tagged("budget"))
 # The tables each profile's template publishes (the seed's Jiangxi 部门预算; the Shanghai 单位预算).
 EXPECTED = {
     "shanghai-2025": KINDS,
