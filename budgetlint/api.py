@@ -25,7 +25,7 @@ from typing import NamedTuple
 
 from budgetlint.config import Config, ConfigError
 
-__all__ = ["BudgetlintError", "Diagnostic", "Post", "Run", "load_rulebook"]
+__all__ = ["BudgetlintError", "Diagnostic", "Post", "Run", "diagnostics_of", "load_rulebook", "render_error"]
 
 
 class Diagnostic(NamedTuple):
@@ -37,7 +37,9 @@ class Diagnostic(NamedTuple):
     pointer: str  # JSON Pointer into the document ("" for the whole document or no document)
     message: str
     severity: str  # "error", "warning" or "info"
-    rule: str  # rule id, or "schema", "waiver", "input", "config", "rule-file"
+    # rule id, or "schema", "waiver", "rule-error"; for a problem of an input of the run: "input" (a
+    # document), "config", "rule-file", "waivers-file", "baseline-file", "case-file", "usage"
+    rule: str
     waived: str | None = None  # the reason, when a waiver accepted it
     baselined: bool = False  # known to the baseline
     fingerprint: str | None = None  # the hash baselines and SARIF use (budgetlint.baseline)
@@ -49,23 +51,69 @@ class Diagnostic(NamedTuple):
 class BudgetlintError(Exception):
     """The run cannot go on (a bad config, a broken rule file, a bad waivers or baseline file)."""
 
-    def __init__(self, diagnostics: list[Diagnostic], lines: list[str] | None = None):
+    def __init__(self, diagnostics: list[Diagnostic]):
         self.diagnostics = diagnostics
-        self.lines = lines if lines is not None else [str(d) for d in diagnostics]  # as the CLI prints
         super().__init__("\n".join(self.lines))
+
+    @property
+    def lines(self) -> list[str]:
+        """The diagnostics as the CLI prints them (render_error)."""
+        return [render_error(d) for d in self.diagnostics]
 
 
 _WHERE = re.compile(r"^(?P<file>.*?):(?P<line>\d+):(?P<column>\d+): (?P<message>.*)$", re.S)
 
 
 def _diagnostic(text: str, rule: str, severity: str = "error") -> Diagnostic:
-    """A rendered message (`file:line:col: error: …`, `file: key: …`) as a Diagnostic."""
+    """A rendered message (`file:line:col: error: …`, `file: …`) as a Diagnostic."""
     m = _WHERE.match(text)
     if m:
         message = m["message"].removeprefix("error: ")
         return Diagnostic(m["file"], int(m["line"]), int(m["column"]), "", message, severity, rule)
     file, _, message = text.partition(": ")
     return Diagnostic(file, 0, 0, "", (message or text).removeprefix("error: "), severity, rule)
+
+
+def diagnostics_of(err: BaseException | str, rule: str | None = None) -> list[Diagnostic]:
+    """The diagnostics of any of budgetlint's errors — an unreadable input (InputError), a config
+    (ConfigError), a case file (CaseError), rule files (RulebookError, RuleSyntaxError) or a run
+    (BudgetlintError) — as the one Diagnostic type; rule: what the input is, when the error's
+    class does not say (a waivers or baseline file is read as an InputError: "waivers-file" …)."""
+    from budgetlint.cases import CaseError
+    from budgetlint.limits import InputError
+    from budgetlint.rulebook import RulebookError
+
+    if isinstance(err, BudgetlintError):
+        return list(err.diagnostics)
+    if isinstance(err, str):  # a rendered error (a worker's FileResult.error)
+        return [_diagnostic(err, rule or "input")]
+    if isinstance(err, ConfigError):
+        return [
+            Diagnostic(
+                err.file or "", err.line or 0, err.column or 0, "", err.text, "error", rule or "config"
+            )
+        ]
+    if isinstance(err, InputError | CaseError):
+        kind = rule or ("case-file" if isinstance(err, CaseError) else "input")
+        return [Diagnostic(err.file or "", err.line or 0, err.column or 0, "", err.message, "error", kind)]
+    if isinstance(err, RulebookError):
+        return [_diagnostic(p, rule or "rule-file") for p in err.problems]
+    render = getattr(err, "render", None)  # RuleSyntaxError: file:line:col: syntax error: …, a caret
+    return [_diagnostic(render() if render else str(err), rule or "rule-file")]
+
+
+def render_error(diagnostic: Diagnostic) -> str:
+    """A problem of a run's input as the CLI prints it (one path for every kind of input):
+    `file:line:col: error: message`, `file: error: message` without a place, `budgetlint: message`
+    without a file (a flag); a rule file's problem as the rule checker words it
+    (`file:line:col: unbound name …`, `file:line:col: syntax error: …` with the line and a caret)."""
+    d = diagnostic
+    if not d.file:
+        return f"budgetlint: {d.message}"
+    where = f"{d.file}:{d.line}:{d.column or 1}" if d.line else d.file
+    if d.rule == "rule-file":
+        return f"{where}: {d.message}"
+    return f"{where}: {d.severity}: {d.message}"
 
 
 def load_rulebook(rule_paths: Iterable = (), builtin: bool = True, display=str):
@@ -80,7 +128,7 @@ def load_rulebook(rule_paths: Iterable = (), builtin: bool = True, display=str):
     try:
         return load(paths, load_schema(), display=display)
     except RulebookError as err:
-        raise BudgetlintError([_diagnostic(p, "rule-file") for p in err.problems], err.problems) from None
+        raise BudgetlintError(diagnostics_of(err)) from None
 
 
 class Post:
@@ -165,7 +213,7 @@ class Run:
             config = load_config(config_file, use_files=use_config, start=Path(start) if start else None)
             config = config.with_flags(**flags)
         except ConfigError as err:
-            raise BudgetlintError([_diagnostic(str(err), "config")]) from None
+            raise BudgetlintError(diagnostics_of(err)) from None
         return cls(config)
 
     # --- the rulebook, waivers and baseline, loaded when first needed
@@ -181,14 +229,14 @@ class Run:
 
             for path in self.config.rules:
                 if not path.exists():
-                    problem = f"{self.config.where('rules')}: no such rule file or folder: {path}"
-                    raise BudgetlintError([_diagnostic(problem, "config")])
+                    error = self.config.error("rules", f"no such rule file or folder: {path}")
+                    raise BudgetlintError(diagnostics_of(error))
             full = load_rulebook(self.rule_paths, self.config.builtin_rules)
             self.tags = {r.info.id: r.info.tags for r in full.rules}
             try:
                 check_selectors(self.config, self.tags)
             except ConfigError as err:
-                raise BudgetlintError([_diagnostic(str(err), "config")]) from None
+                raise BudgetlintError(diagnostics_of(err)) from None
             keep = tuple(r.info.id for r in full.rules if rule_selected(self.config, r.info.id, r.info.tags))
             self.keep = keep
             self._rulebook = full.only(keep)
@@ -206,12 +254,15 @@ class Run:
                     from budgetlint.waivers import load_waivers
 
                     waivers = load_waivers(self._waivers_path)
+            except InputError as err:
+                raise BudgetlintError(diagnostics_of(err, "waivers-file")) from None
+            try:
                 if self._baseline_path is not None:
                     from budgetlint.baseline import load_baseline
 
                     baseline = load_baseline(self._baseline_path)
             except InputError as err:
-                raise BudgetlintError([_diagnostic(err.render(), "input")]) from None
+                raise BudgetlintError(diagnostics_of(err, "baseline-file")) from None
             self._post = Post(self.config, self.tags, waivers, baseline)
         return self._post
 

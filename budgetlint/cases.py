@@ -4,17 +4,33 @@ from __future__ import annotations
 
 import copy
 from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 from pathlib import Path
 
-from budgetlint.engine import rule_findings
+from budgetlint.engine import Settings, rule_findings
 from budgetlint.findings import Finding, unescape_pointer_token
 from budgetlint.loader import Document, InputError, load_path
 from budgetlint.rulebook import Rulebook
 
 
 class CaseError(Exception):
-    """A case file that cannot be used (bad YAML, unknown sample, a patch that does not apply)."""
+    """A case file that cannot be used (bad YAML, a case its schema refuses, unknown sample, a
+    patch that does not apply); rendered `file:line:col: error: message` when it has a place."""
+
+    def __init__(self, message: str, file: str | None = None, line: int | None = None, column=None):
+        self.message, self.file, self.line, self.column = message, file, line, column
+        super().__init__(self.render())
+
+    @classmethod
+    def of(cls, err: InputError) -> CaseError:
+        return cls(err.message, err.file, err.line, err.column)
+
+    def render(self) -> str:
+        if self.file is None:
+            return self.message
+        where = self.file if self.line is None else f"{self.file}:{self.line}:{self.column or 1}"
+        return f"{where}: error: {self.message}"
 
 
 @dataclass(frozen=True)
@@ -31,6 +47,11 @@ class Case:
     # (rule, pointer, text): the message of that expected finding must contain the text, so a
     # case can pin the arithmetic or quotation a message gives, not only where it points
     messages: tuple[tuple[str, str, str], ...] = ()
+    # the profile the case runs under (the rules under test run only if they apply to it, as under
+    # `check --profile`); None: the document's own profile, else national
+    profile: str | None = None
+    # run settings the rules read through setting(…): (name, value), e.g. (("rounding_per_item", 0.01),)
+    settings: tuple[tuple[str, Decimal], ...] = ()
 
     @property
     def id(self) -> str:
@@ -60,61 +81,84 @@ def case_files(paths) -> list[Path]:
     return list(found.values())
 
 
-def _pairs(raw, where: str) -> tuple[tuple[str, str], ...] | None:
+def _pairs(raw) -> tuple[tuple[str, str], ...] | None:
     if raw is None:
         return None
-    if not isinstance(raw, list):
-        raise CaseError(f"{where}: expected a list of {{rule, pointer}}")
-    out = []
-    for item in raw:
-        if not isinstance(item, dict) or "rule" not in item:
-            raise CaseError(f"{where}: each expected finding needs 'rule' (and 'pointer')")
-        out.append((str(item["rule"]), str(item.get("pointer", ""))))
-    return tuple(sorted(out))
+    return tuple(sorted((item["rule"], item.get("pointer", "")) for item in raw))
 
 
-def _messages(item: dict, where: str) -> tuple[tuple[str, str, str], ...]:
+def _messages(item: dict) -> tuple[tuple[str, str, str], ...]:
     """The `message:` texts of a case's expected findings (in expect or expect_new)."""
     out = []
     for raw in (item.get("expect") or []) + (item.get("expect_new") or []):
-        if isinstance(raw, dict) and "message" in raw:
-            if not isinstance(raw["message"], str) or not raw["message"]:
-                raise CaseError(f"{where}: 'message' is a text the finding's message must contain")
-            out.append((str(raw["rule"]), str(raw.get("pointer", "")), raw["message"]))
+        if "message" in raw:
+            out.append((raw["rule"], raw.get("pointer", ""), raw["message"]))
+    return tuple(out)
+
+
+def _label(pointer: str) -> str:
+    index = pointer.split("/")[1:2]
+    return f"case {int(index[0]) + 1}: " if index and index[0].isdigit() else ""
+
+
+def _settings(item: dict, bad) -> tuple[tuple[str, Decimal], ...]:
+    from budgetlint.loader import number_out_of_range
+
+    out = []
+    for name, value in (item.get("settings") or {}).items():
+        try:
+            number = Decimal(str(value))
+        except InvalidOperation:
+            raise bad(f"'{name}' is a number ≥ 0, got {value!r}", f"settings/{name}") from None
+        problem = number_out_of_range(number) if number.is_finite() and number >= 0 else "not a number ≥ 0"
+        if problem:
+            raise bad(f"'{name}': {problem}", f"settings/{name}")
+        out.append((name, number))
     return tuple(out)
 
 
 def load_cases(path: Path) -> list[Case]:
+    """Read a case file and validate it against its JSON Schema (budgetlint/schema/cases.schema.json)
+    as a document is; CaseError at the case's or the key's line:column."""
+    from budgetlint.loader import check_input
+    from budgetlint.profiles import PROFILES, is_known
+
     try:
         doc = load_path(path)
+        check_input(doc, "cases", _label)
     except InputError as err:
-        raise CaseError(err.render()) from None
-    raw = doc.data
-    if not isinstance(raw, list):
-        raise CaseError(f"{path}: a case file is a list of cases")
+        raise CaseError.of(err) from None
     cases = []
-    for i, item in enumerate(raw):
-        where = f"{path}: case {i + 1}"
-        if not isinstance(item, dict) or "rule" not in item or "name" not in item:
-            raise CaseError(f"{where}: each case needs 'name' and 'rule'")
+    for i, item in enumerate(doc.data):
+
+        def bad(message: str, key: str | None = None, i=i) -> CaseError:
+            line, column = doc.position(f"/{i}/{key}" if key else f"/{i}")
+            return CaseError(f"case {i + 1}: {message}", doc.name, line, column)
+
         rules = item["rule"] if isinstance(item["rule"], list) else [item["rule"]]
         sample = item.get("sample")
         if (sample is None) == ("document" not in item):
-            raise CaseError(f"{where}: give either 'sample' (a path) or 'document' (inline)")
+            raise bad("give either 'sample' (a path) or 'document' (inline)")
         if "expect" not in item and "expect_new" not in item:
-            raise CaseError(f"{where}: give 'expect' (all findings) or 'expect_new' (added by the patch)")
+            raise bad("give 'expect' (all findings) or 'expect_new' (added by the patch)")
+        profile = item.get("profile")
+        if profile is not None and not is_known(profile):
+            known = ", ".join(PROFILES)
+            raise bad(f"'profile' {profile!r} is not one of {known}, nor a year of one of them", "profile")
         cases.append(
             Case(
                 str(path),
                 i,
                 str(item["name"]),
-                tuple(str(r) for r in rules),
+                tuple(rules),
                 (path.parent / sample).resolve() if sample else None,
                 item.get("document"),
                 tuple(item.get("patch") or ()),
-                _pairs(item.get("expect"), where),
-                _pairs(item.get("expect_new"), where),
-                _messages(item, where),
+                _pairs(item.get("expect")),
+                _pairs(item.get("expect_new")),
+                _messages(item),
+                profile,
+                _settings(item, bad),
             )
         )
     return cases
@@ -187,13 +231,15 @@ def _document(case: Case) -> Document:
     try:
         return _sample(case.sample)
     except InputError as err:
-        raise CaseError(err.render()) from None
+        raise CaseError.of(err) from None
 
 
 def _findings_for(case: Case, data, rulebook: Rulebook) -> list[Finding]:
-    """The findings of the rules under test (their rule-errors included); no other rule runs."""
+    """The findings of the rules under test (their rule-errors included), under the case's profile
+    and settings; no other rule runs."""
     doc = Document.in_memory(str(case.sample or "<inline>"), data)
-    return rule_findings(doc, rulebook.only(case.rules))
+    settings = Settings(case.profile, **dict(case.settings))
+    return rule_findings(doc, rulebook.only(case.rules), settings=settings)
 
 
 def _located(findings: list[Finding]) -> list[tuple[str, str]]:

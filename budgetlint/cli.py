@@ -36,6 +36,25 @@ def fail(message: str) -> None:
     sys.exit(EXIT_USAGE)
 
 
+def error_lines(err: BaseException | str, rule: str | None = None) -> list[str]:
+    """Any of budgetlint's errors (a document, config, waivers, baseline, case or rule file that
+    cannot be used) as the lines the CLI prints: its diagnostics (budgetlint.api.diagnostics_of),
+    each rendered by budgetlint.api.render_error, control characters made visible."""
+    from budgetlint.api import diagnostics_of, render_error
+    from budgetlint.report.printable import printable
+
+    return [
+        printable(render_error(d), keep="\n" if d.rule == "rule-file" else "")  # a caret under its line
+        for d in diagnostics_of(err, rule)
+    ]
+
+
+def fail_with(err: BaseException, rule: str | None = None, header: str | None = None) -> None:
+    """Print an error's diagnostics (error_lines) on standard error and exit 2: the one way every
+    command reports a bad input."""
+    fail("\n".join([*([header] if header else []), *error_lines(err, rule)]))
+
+
 def load_rulebook_or_exit(extra_dirs=(), builtin: bool = True):
     from budgetlint.api import BudgetlintError, load_rulebook
 
@@ -44,7 +63,7 @@ def load_rulebook_or_exit(extra_dirs=(), builtin: bool = True):
     try:
         rulebook = load_rulebook(extra_dirs, builtin, display=display_path)
     except BudgetlintError as err:
-        fail("budgetlint: the rule files have problems:\n" + "\n".join(err.lines))
+        fail_with(err, header="budgetlint: the rule files have problems:")
     gc.freeze()  # the rulebook lives as long as the run: keep the collector off it
     return rulebook
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import sys
 from collections.abc import Mapping
 from decimal import Decimal, InvalidOperation
@@ -33,11 +34,29 @@ KEYS = (
 
 
 class ConfigError(Exception):
-    """A configuration problem, rendered `file: key.path: message`."""
+    """A configuration problem: `where` is the key path (`tool.budgetlint.fail-on`) or the flag
+    (`--tolerance`); a key of a config file also has the file and, where the key's line is found
+    in the text, its line:column. Rendered `file:line:col: error: key.path: message` (a flag:
+    `--flag: message`)."""
 
-    def __init__(self, where: str, message: str):
+    def __init__(self, where: str, message: str, file: str | None = None, line=None, column=None):
         self.where, self.message = where, message
-        super().__init__(f"{where}: {message}")
+        self.file, self.line, self.column = file, line, column
+        super().__init__(self.render())
+
+    @property
+    def text(self) -> str:
+        """The message with its key path: what a diagnostic's message is."""
+        return f"{self.where}: {self.message}" if self.where else self.message
+
+    def render(self) -> str:
+        if self.file is None:
+            return self.text
+        where = self.file if self.line is None else f"{self.file}:{self.line}:{self.column or 1}"
+        return f"{where}: error: {self.text}"
+
+    def placed(self, file: str, position: tuple[int, int] | None) -> ConfigError:
+        return ConfigError(self.where, self.message, file, *(position or (None, None)))
 
 
 # Config's empty default mappings: read-only, as a NamedTuple default is shared by every instance.
@@ -59,14 +78,19 @@ class Config(NamedTuple):
     profile: str | None = None
     fail_on: str = "error"
     waivers: Path | None = None
-    origin: Mapping[str, str] = _EMPTY  # key → where it was set, for messages
+    # key → where it was set, for messages: (key path or flag, config file, line, column)
+    origin: Mapping[str, tuple] = _EMPTY
     lang: str | None = None  # "zh" or "en" (--lang overrides); None: zh (README, Configuration)
     # paths to leave out of folder scans, globs and the hook: (folder the pattern is relative to, pattern)
     exclude: tuple[tuple[Path, str], ...] = ()
     extend_select: tuple[str, ...] = ()  # rules selected besides `select` (when `select` narrows)
 
-    def where(self, key: str) -> str:
-        return self.origin.get(key, f"{self.path}: {self.prefix}{key}" if self.path else key)
+    def error(self, key: str, message: str) -> ConfigError:
+        """A problem with a key's value, placed where the key was set (the file's line, or a flag)."""
+        where, file, line, column = self.origin.get(
+            key, (f"{self.prefix}{key}", str(self.path) if self.path else None, None, None)
+        )
+        return ConfigError(where, message, file, line, column)
 
     def fails(self, severity: str) -> bool:
         return at_or_above(severity, self.fail_on)
@@ -85,7 +109,7 @@ class Config(NamedTuple):
             elif key == "exclude":
                 value = (*self.exclude, *((Path.cwd(), v) for v in value))
             changes[key] = value
-            origin[key.replace("_", "-")] = f"--{key.replace('_', '-')}"
+            origin[key.replace("_", "-")] = (f"--{key.replace('_', '-')}", None, None, None)
         if "fail_on" in changes:
             _choice(changes["fail_on"], SEVERITIES, "--fail-on")
         if "profile" in changes:
@@ -105,7 +129,7 @@ def find_config(start: Path) -> tuple[Path, str] | None:
             return own, ""
         pyproject = folder / "pyproject.toml"
         if pyproject.is_file() and _mentions_budgetlint(pyproject):
-            tool = _read(pyproject).get("tool")
+            tool = _read(pyproject)[0].get("tool")
             if isinstance(tool, dict) and "budgetlint" in tool:
                 return pyproject, "tool.budgetlint."
     return None
@@ -130,17 +154,18 @@ def load_config(explicit: str | None = None, use_files: bool = True, start: Path
     if found is None:
         return Config()
     path, prefix = found
-    table = _read(path)
+    table, text = _read(path)
     if prefix:
+        where = _Where(path, text, "")
         tool = table.get("tool")
         if tool is not None and not isinstance(tool, dict):
-            raise ConfigError(f"{path}: tool", "expected a table [tool]")
+            raise where.error(("tool",), "expected a table [tool]", absolute=True)
         table = (tool or {}).get("budgetlint")
         if table is None:
-            raise ConfigError(str(path), "no [tool.budgetlint] table")
+            raise ConfigError("", "no [tool.budgetlint] table", str(path))
         if not isinstance(table, dict):
-            raise ConfigError(f"{path}: tool.budgetlint", "expected a table [tool.budgetlint]")
-    return parse_table(table, path, prefix)
+            raise where.error(("tool", "budgetlint"), "expected a table [tool.budgetlint]", absolute=True)
+    return parse_table(table, path, prefix, text)
 
 
 def _short(text: str) -> str:
@@ -156,7 +181,8 @@ def _mentions_budgetlint(path: Path) -> bool:
         return True  # let _read report it
 
 
-def _read(path: Path) -> dict:
+def _read(path: Path) -> tuple[dict, str]:
+    """The TOML file's table and its text (for the lines of its keys)."""
     if sys.version_info >= (3, 11):
         import tomllib
     else:  # pragma: no cover - Python 3.10
@@ -164,65 +190,175 @@ def _read(path: Path) -> dict:
 
     from budgetlint.loader import InputError, read_file
 
+    name = str(path)
     try:
-        text = read_file(path, str(path), limit=1 << 20).decode("utf-8")
-        return tomllib.loads(text, parse_float=Decimal)
+        text = read_file(path, name, limit=1 << 20).decode("utf-8")
+        return tomllib.loads(text, parse_float=Decimal), text
     except tomllib.TOMLDecodeError as err:
-        raise ConfigError(str(path), f"invalid TOML: {err}") from None
+        message = str(err)
+        at = _TOML_AT.search(message)
+        place = (int(at[1]), int(at[2])) if at else (None, None)
+        raise ConfigError("", f"invalid TOML: {_TOML_AT.sub('', message)}", name, *place) from None
     except InputError as err:
-        raise ConfigError(str(path), err.message.replace("the file is larger", "larger")) from None
+        raise ConfigError("", err.message.replace("the file is larger", "larger"), name) from None
     except UnicodeDecodeError as err:
-        raise ConfigError(str(path), f"cannot read: {err}") from None
+        raise ConfigError("", f"cannot read: {err}", name) from None
     except RecursionError:  # arrays or tables nested thousands deep
-        raise ConfigError(str(path), "invalid TOML: nested too deeply") from None
+        raise ConfigError("", "invalid TOML: nested too deeply", name) from None
 
 
-def parse_table(table: dict, path: Path, prefix: str = "") -> Config:
-    def where(key: str) -> str:
-        return f"{path}: {prefix}{key}"
+_TOML_AT = re.compile(r" *\(at line (\d+), column (\d+)\)")
+# TOML keys, bare or quoted, dotted; a table header; an assignment (tomllib gives no positions:
+# the key's line is found in the text, best effort: the first line that assigns that key path)
+_KEY = r"""[A-Za-z0-9_-]+|"(?:[^"\\]|\\.)*"|'[^']*'"""
+_DOTTED = rf"(?:{_KEY})(?:[ \t]*\.[ \t]*(?:{_KEY}))*"
+_HEADER = re.compile(rf"^([ \t]*)\[\[?[ \t]*({_DOTTED})[ \t]*\]")
+_ASSIGN = re.compile(rf"^([ \t]*)({_DOTTED})[ \t]*=")
+
+
+def _key_tokens(dotted: str) -> tuple[str, ...]:
+    out = []
+    for key in re.findall(_KEY, dotted):
+        if key.startswith('"'):
+            import json
+
+            try:
+                key = json.loads(key)
+            except ValueError:
+                key = key[1:-1]
+        elif key.startswith("'"):
+            key = key[1:-1]
+        out.append(key)
+    return tuple(out)
+
+
+def key_lines(text: str) -> dict[tuple[str, ...], tuple[int, int]]:
+    """Each key path of a TOML text (table headers and assignments) → the (line, column) of its
+    first line; lines inside multi-line strings are skipped."""
+    found: dict[tuple[str, ...], tuple[int, int]] = {}
+    table: tuple[str, ...] = ()
+    in_string = None
+    for number, line in enumerate(text.splitlines(), 1):
+        if in_string is not None:
+            if line.count(in_string) % 2:
+                in_string = None
+            continue
+        header = _HEADER.match(line)
+        if header:
+            table = _key_tokens(header[2])
+            found.setdefault(table, (number, len(header[1]) + 1))
+            continue
+        assign = _ASSIGN.match(line)
+        if assign:
+            found.setdefault(table + _key_tokens(assign[2]), (number, len(assign[1]) + 1))
+            rest = line[assign.end() :]
+            for quotes in ('"""', "'''"):
+                if rest.count(quotes) % 2:
+                    in_string = quotes
+    return found
+
+
+class _Where:
+    """Key paths of a config file, as messages name them and as its text places them."""
+
+    def __init__(self, path: Path, text: str | None, prefix: str):
+        self.path, self.prefix = path, prefix
+        self.tokens = tuple(prefix.rstrip(".").split(".")) if prefix else ()
+        self._lines = key_lines(text) if text else {}
+
+    def label(self, keys) -> str:
+        out = self.prefix
+        for n, key in enumerate(keys):
+            if isinstance(key, int):
+                out += f"[{key}]"
+            elif n == 0:
+                out += key
+            else:
+                out += f'."{key}"'
+        return out
+
+    def position(self, keys, absolute: bool = False) -> tuple[int, int] | None:
+        """The line:column of the key (or of its nearest parent whose line is found); keys from the
+        budgetlint table, or from the file's top (absolute)."""
+        path = () if absolute else self.tokens
+        path += tuple(k for k in keys if not isinstance(k, int))
+        while path:
+            if path in self._lines:
+                return self._lines[path]
+            path = path[:-1]
+        return None
+
+    def error(self, keys, message: str, absolute: bool = False) -> ConfigError:
+        label = ".".join(keys) if absolute else self.label(keys)
+        return ConfigError(label, message, str(self.path), *(self.position(keys, absolute) or (None, None)))
+
+
+def _keys_of(data, pointer: str) -> tuple:
+    """A JSON Pointer into the table as its keys, array indices as ints."""
+    from budgetlint.findings import unescape_pointer_token
+
+    out: list = []
+    for token in pointer.split("/")[1:]:
+        token = unescape_pointer_token(token)
+        if isinstance(data, list) and token.isdigit():
+            out.append(int(token))
+            data = data[int(token)] if int(token) < len(data) else None
+        else:
+            out.append(token)
+            data = data.get(token) if isinstance(data, dict) else None
+    return tuple(out)
+
+
+def parse_table(table: dict, path: Path, prefix: str = "", text: str | None = None) -> Config:
+    """A config from its table, validated against budgetlint/schema/config.schema.json (types, known
+    keys and values), then for what a schema cannot say (a profile's year, a number's range)."""
+    from budgetlint.schema.inputs import first, problems
+
+    here = _Where(path, text, prefix)
+    problem = first(problems("config", table), lambda p: here.position(_keys_of(table, p)))
+    if problem is not None:
+        keys = _keys_of(table, problem.pointer)
+        message = problem.message
+        if problem.keyword == "additionalProperties" and len(keys) == 1:
+            from budgetlint.hints import did_you_mean
+
+            message = "unknown key" + (did_you_mean(keys[0], KEYS) or f" (known: {', '.join(KEYS)})")
+        raise here.error(keys, message)
 
     values: dict = {}
     for key, value in table.items():
-        if key not in KEYS:
-            from budgetlint.hints import did_you_mean
-
-            hint = did_you_mean(key, KEYS) or f" (known: {', '.join(KEYS)})"
-            raise ConfigError(where(key), f"unknown key{hint}")
-        if key in ("rules", "select", "ignore", "extend-select", "extend-ignore", "exclude"):
-            items = _strings(value, where(key))
-            if key == "rules":
-                values[key] = tuple(path.parent / i for i in items)
-            elif key == "exclude":
-                values[key] = tuple((path.parent, i) for i in items)
-            elif key == "extend-ignore":
-                values["ignore"] = (*values.get("ignore", ()), *items)
-            elif key == "ignore":
-                values[key] = (*items, *values.get("ignore", ()))
-            else:
-                values[key.replace("-", "_")] = tuple(items)
-        elif key == "builtin-rules":
-            if not isinstance(value, bool):
-                raise ConfigError(where(key), "expected true or false")
-            values["builtin_rules"] = value
-        elif key == "severity":
-            if not isinstance(value, dict):
-                raise ConfigError(where(key), 'expected a table, e.g. [severity] "PERF-04" = "error"')
-            values[key] = {k: _choice(v, SEVERITIES, where(f'{key}."{k}"')) for k, v in value.items()}
-        elif key == "tolerance":
-            values[key] = _decimal(value, where(key))
-        elif key == "profile":
-            values[key] = _profile(value, where(key))
-        elif key == "fail-on":
-            values["fail_on"] = _choice(value, SEVERITIES, where(key))
-        elif key == "lang":
-            values[key] = _choice(value, LANGS, where(key))
-        elif key == "waivers":
-            if not isinstance(value, str):
-                raise ConfigError(where(key), "expected a path (text)")
-            values[key] = path.parent / value
+        try:
+            if key in ("rules", "select", "ignore", "extend-select", "extend-ignore", "exclude"):
+                items = [value] if isinstance(value, str) else value
+                if key == "rules":
+                    values[key] = tuple(path.parent / i for i in items)
+                elif key == "exclude":
+                    values[key] = tuple((path.parent, i) for i in items)
+                elif key == "extend-ignore":
+                    values["ignore"] = (*values.get("ignore", ()), *items)
+                elif key == "ignore":
+                    values[key] = (*items, *values.get("ignore", ()))
+                else:
+                    values[key.replace("-", "_")] = tuple(items)
+            elif key == "builtin-rules":
+                values["builtin_rules"] = value
+            elif key == "severity":
+                values[key] = dict(value)
+            elif key == "tolerance":
+                values[key] = _decimal(value, here.label((key,)))
+            elif key == "profile":
+                values[key] = _profile(value, here.label((key,)))
+            elif key == "fail-on":
+                values["fail_on"] = value
+            elif key == "lang":
+                values[key] = value
+            elif key == "waivers":
+                values[key] = path.parent / value
+        except ConfigError as err:
+            raise err.placed(str(path), here.position((key,))) from None
     if "waivers" not in values and (path.parent / WAIVERS_NAME).is_file():
         values["waivers"] = path.parent / WAIVERS_NAME
-    origin = {k: where(k) for k in table}
+    origin = {k: (here.label((k,)), str(path), *(here.position((k,)) or (None, None))) for k in table}
     return Config(path=path, prefix=prefix, origin=origin, **values)
 
 
@@ -319,7 +455,7 @@ def check_selectors(config: Config, infos: dict[str, tuple[str, ...]]) -> None:
                 hint = f"; ids are exact: write {s}* for the rules whose id starts with {s}"
             else:
                 hint = did_you_mean(s, infos, quote="")
-            raise ConfigError(config.where(key), f"{s!r} matches no rule id, topic, wildcard or tag{hint}")
+            raise config.error(key, f"{s!r} matches no rule id, topic, wildcard or tag{hint}")
 
 
 def rule_selected(config: Config, rule_id: str, tags: tuple[str, ...] = ()) -> bool:

@@ -260,3 +260,15 @@ def read_file(path: Path | str, name: str, limit: int = MAX_BYTES) -> bytes:
 def load_path(path: Path | str, name: str | None = None) -> Document:
     name = name or str(path)
     return load_bytes(read_file(path, name), name)
+
+
+def check_input(doc: Document, kind: str, label=None) -> None:
+    """Validate one of budgetlint's own input files (kind: "waivers", "cases"; budgetlint.schema.inputs)
+    against its JSON Schema, as a document is validated: InputError at the first problem's
+    line:column in the file. label(pointer) → what the message starts with ("waiver 2: ")."""
+    from budgetlint.schema.inputs import first, problems
+
+    problem = first(problems(kind, doc.data), doc.position)
+    if problem is not None:
+        prefix = label(problem.pointer) if label else ""
+        raise InputError(doc.name, prefix + problem.message, *doc.position(problem.pointer))

@@ -12,10 +12,9 @@ from pathlib import Path
 
 from budgetlint.baseline import is_identity_pointer
 from budgetlint.findings import Finding
-from budgetlint.loader import InputError, load_path
+from budgetlint.loader import InputError, check_input, load_path
 
-KEYS = ("document", "rule", "pointer", "reason", "approved_by", "expires")
-_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+KEYS = ("document", "rule", "pointer", "reason", "approved_by", "expires")  # as waivers.schema.json
 
 
 @dataclass
@@ -142,52 +141,45 @@ class Waivers:
         return out
 
 
+def _entry_label(pointer: str) -> str:
+    """ "waiver N: " for a pointer into the N-th entry (of the list, or of `waivers:`)."""
+    tokens = pointer.split("/")[1:]
+    if tokens[:1] == ["waivers"]:
+        tokens = tokens[1:]
+    return f"waiver {int(tokens[0]) + 1}: " if tokens and tokens[0].isdigit() else ""
+
+
 def load_waivers(path: Path, display: str | None = None, today: date | None = None) -> Waivers:
-    """Read and check a waivers file; raises InputError naming the file, entry line and key."""
+    """Read a waivers file and validate it against its JSON Schema (budgetlint/schema/
+    waivers.schema.json) as a document is; raises InputError at the entry's or the key's line:column."""
     display = display or str(path)
     doc = load_path(path, display)
+    check_input(doc, "waivers", _entry_label)
     raw = doc.data
-    if isinstance(raw, dict) and set(raw) == {"waivers"}:
-        raw, base = raw["waivers"], "/waivers"
-    else:
-        base = ""
-    if not isinstance(raw, list):
-        raise InputError(display, "a waivers file is a list of entries (document, rule, reason …)", 1, 1)
+    base = "/waivers" if isinstance(raw, dict) else ""
     entries = []
-    for i, item in enumerate(raw):
+    for i, item in enumerate(raw["waivers"] if isinstance(raw, dict) else raw):
         line, col = doc.position(f"{base}/{i}")
-
-        def bad(message: str, key: str | None = None, line=line, col=col, i=i):
-            where = doc.position(f"{base}/{i}/{key}") if key else (line, col)
-            return InputError(display, f"waiver {i + 1}: {message}", *where)
-
-        if not isinstance(item, dict):
-            raise bad("expected a mapping with document, rule and reason")
-        for key in item:
-            if key not in KEYS:
-                raise bad(f"unknown key '{key}' (known: {', '.join(KEYS)})", key)
-        for key in ("document", "rule", "reason"):
-            if not isinstance(item.get(key), str) or not item[key].strip():
-                raise bad(f"'{key}' is required (text)", key if key in item else None)
         pointer = item.get("pointer")
-        if pointer is not None and (
-            not isinstance(pointer, str) or (pointer and not pointer.startswith("/"))
-        ):
-            raise bad("'pointer' is a JSON Pointer such as /narrative/revenue/total", "pointer")
-        approved = item.get("approved_by")
-        if approved is not None and not isinstance(approved, str):
-            raise bad("'approved_by' is text", "approved_by")
         expires = item.get("expires")
-        if expires is not None:
-            text = str(expires)
+        if expires is not None:  # the schema holds it to YYYY-MM-DD; a 13th month is refused here
             try:
-                if not _DATE.match(text):
-                    raise ValueError
-                expires = date.fromisoformat(text)
+                expires = date.fromisoformat(expires)
             except ValueError:
-                raise bad(f"'expires' must be a date YYYY-MM-DD, got {text!r}", "expires") from None
+                raise InputError(
+                    display,
+                    f"waiver {i + 1}: 'expires' must be a date YYYY-MM-DD, got {item['expires']!r}",
+                    *doc.position(f"{base}/{i}/expires"),
+                ) from None
         waiver = Waiver(
-            line, col, item["document"], item["rule"], pointer, item["reason"].strip(), approved, expires
+            line,
+            col,
+            item["document"],
+            item["rule"],
+            pointer,
+            item["reason"].strip(),
+            item.get("approved_by"),
+            expires,
         )
         waiver.by_identity = pointer is not None and is_identity_pointer(pointer)
         entries.append(waiver)

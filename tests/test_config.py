@@ -131,8 +131,9 @@ def test_explicit_config_and_no_config(project, tmp_path):
     assert proc.returncode == 1 and "FIX-01" in proc.stdout
     proc = run("check", "docs", cwd=project)
     assert proc.returncode == 2
+    # positioned as a document's problem is: the config file, the key's line:column
     assert proc.stderr.strip() == (
-        "budgetlint: budgetlint.toml: select: 'NOPE-99' matches no rule id, topic, wildcard or tag".replace(
+        "budgetlint.toml:1:1: error: select: 'NOPE-99' matches no rule id, topic, wildcard or tag".replace(
             "budgetlint.toml", str(project / "budgetlint.toml")
         )
     )
@@ -143,29 +144,51 @@ def test_explicit_config_and_no_config(project, tmp_path):
     [
         (
             "[tool.budgetlint]\nfail_on = 'error'\n",
-            "tool.budgetlint.fail_on",
+            ":2:1: error: tool.budgetlint.fail_on",
             "unknown key; did you mean 'fail-on'?",
         ),
-        ("[tool.budgetlint]\nfail-on = 'fatal'\n", "tool.budgetlint.fail-on", "'fatal' is not one of"),
-        ("[tool.budgetlint]\ntolerance = -1\n", "tool.budgetlint.tolerance", "must be a finite number"),
-        ("[tool.budgetlint]\nprofile = 'mars'\n", "tool.budgetlint.profile", "'mars' is not one of"),
         (
-            "[tool.budgetlint.severity]\nPERF-04 = 'fatal'\n",
-            'tool.budgetlint.severity."PERF-04"',
+            "[tool.budgetlint]\nfail-on = 'fatal'\n",
+            ":2:1: error: tool.budgetlint.fail-on",
+            "'fatal' is not one of",
+        ),
+        (
+            "[tool.budgetlint]\ntolerance = -1\n",
+            ":2:1: error: tool.budgetlint.tolerance",
+            "must be a finite number",
+        ),
+        (
+            "[tool.budgetlint]\nprofile = 'mars'\n",
+            ":2:1: error: tool.budgetlint.profile",
+            "'mars' is not one of",
+        ),
+        (
+            "[tool.budgetlint.severity]\n  PERF-04 = 'fatal'\n",
+            ':2:3: error: tool.budgetlint.severity."PERF-04"',
             "not one of",
         ),
-        ("[tool.budgetlint]\nselect = 'PCT'\nignore = [1]\n", "tool.budgetlint.ignore", "list of non-empty"),
-        ("[tool.budgetlint]\nrules = ['nowhere']\n", "tool.budgetlint.rules", "no such rule file or folder"),
-        ("[tool.budgetlint\n", "", "invalid TOML"),
+        (
+            "[tool.budgetlint]\nselect = 'PCT'\nignore = [1]\n",
+            ":3:1: error: tool.budgetlint.ignore[0]",
+            "list of non-empty",
+        ),
+        (
+            "[tool.budgetlint]\nrules = ['nowhere']\n",
+            ":2:1: error: tool.budgetlint.rules",
+            "no such rule file or folder",
+        ),
+        ("[tool.budgetlint\n", ":1:17: error: invalid TOML", "invalid TOML"),
     ],
 )
 def test_bad_config_exits_2_naming_file_and_key(project, text, where, fragment):
+    """file:line:col: error: key.path: message, as a document's problem (the key's line found in
+    the TOML text: tomllib gives no positions)."""
     path = write(project / "pyproject.toml", text)
     proc = run("check", "docs", cwd=project)
     assert proc.returncode == 2
     err = proc.stderr.strip()
     assert len(err.splitlines()) == 1 and "Traceback" not in err
-    assert err.startswith(f"budgetlint: {path}: {where}"), err
+    assert err.startswith(f"{path}{where}"), err
     assert fragment in err
 
 

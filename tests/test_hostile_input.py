@@ -68,7 +68,7 @@ def test_out_of_range_tolerance_is_refused_in_the_config(tmp_path: Path):
     (tmp_path / "budgetlint.toml").write_text("tolerance = 1e400\n", encoding="utf-8")
     result = run_cli("check", str(SAMPLE), cwd=tmp_path)
     assert result.returncode == 2
-    assert "budgetlint.toml: tolerance" in result.stderr
+    assert "budgetlint.toml:1:1: error: tolerance" in result.stderr  # the key's line:column
 
 
 # --- 6. size before reading, bounded parsing -----------------------------------------------------

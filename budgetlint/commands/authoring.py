@@ -7,7 +7,15 @@ from pathlib import Path
 
 import click
 
-from budgetlint.cli import EXIT_CLEAN, EXIT_FINDINGS, cli, display_path, fail, load_rulebook_or_exit
+from budgetlint.cli import (
+    EXIT_CLEAN,
+    EXIT_FINDINGS,
+    cli,
+    display_path,
+    fail,
+    fail_with,
+    load_rulebook_or_exit,
+)
 
 
 def project_options(command):
@@ -23,15 +31,14 @@ def project_options(command):
 def project_rules(config_file, no_config, rule_dirs=(), no_builtin: bool = False):
     """(rule paths, builtin) of a run: the config's rule folders, then --rules; its builtin-rules."""
     from budgetlint.config import ConfigError, load_config
-    from budgetlint.report.printable import printable
 
     try:
         config = load_config(config_file, use_files=not no_config)
         for path in config.rules:
             if not path.exists():
-                raise ConfigError(config.where("rules"), f"no such rule file or folder: {path}")
+                raise config.error("rules", f"no such rule file or folder: {path}")
     except ConfigError as err:
-        fail(printable(f"budgetlint: {err}"))
+        fail_with(err)
     paths: list[str] = []
     for p in (*map(str, config.rules), *map(str, rule_dirs)):
         if all(Path(p).resolve() != Path(q).resolve() for q in paths):
@@ -102,7 +109,7 @@ def test_rules(paths, no_builtin_rules, config_file, no_config) -> None:
         try:
             cases = load_cases(path)
         except CaseError as err:
-            fail(f"budgetlint: {err}")
+            fail_with(err)
         for case in cases:
             result = run_case(case, rulebook)
             label = f"{display_path(Path(case.file))}::{case.name}"
@@ -194,13 +201,11 @@ def eval_expression(expression, document, rule_dirs, config_file, no_config) -> 
             path = Path(document) if document else data_dir("samples") / "xunwu-2023-social-insurance.json"
             doc = load_path(path, display_path(path))
     except InputError as err:
-        fail(err.render())
+        fail_with(err)
     try:
         value = rulebook.evaluate(expression, doc.data)
-    except RuleSyntaxError as err:
-        fail(err.render())
-    except RulebookError as err:
-        fail("\n".join(err.problems))
+    except (RuleSyntaxError, RulebookError) as err:
+        fail_with(err)
     except RuleTypeError as err:
         fail(f"<expression>: error: {err} (evaluating over {doc.name})")
     click.echo(spelled(value))

@@ -15,7 +15,9 @@ from budgetlint.cli import (
     EXIT_USAGE,
     cli,
     display_path,
+    error_lines,
     fail,
+    fail_with,
     load_rulebook_or_exit,
 )
 from budgetlint.report import FORMATS
@@ -189,9 +191,9 @@ def check(files, fmt, output, rule_dirs, no_builtin_rules, config_file, no_confi
         )
         for path in config.rules:
             if not path.exists():
-                raise ConfigError(config.where("rules"), f"no such rule file or folder: {path}")
+                raise config.error("rules", f"no such rule file or folder: {path}")
     except ConfigError as err:
-        fail(printable(f"budgetlint: {err}"))
+        fail_with(err)
     rule_paths = tuple(str(p) for p in (*config.rules, *rule_dirs))
     builtin = config.builtin_rules and not no_builtin_rules
     full = load_rulebook_or_exit(rule_paths, builtin=builtin)
@@ -199,17 +201,20 @@ def check(files, fmt, output, rule_dirs, no_builtin_rules, config_file, no_confi
     try:
         check_selectors(config, tags)
     except ConfigError as err:
-        fail(printable(f"budgetlint: {err}"))
+        fail_with(err)
     keep = tuple(r.info.id for r in full.rules if rule_selected(config, r.info.id, r.info.tags))
     rulebook = full.only(keep)
 
+    waivers = baseline = writer = None
+    waivers_path = Path(waivers_file) if waivers_file else config.waivers
     try:
-        waivers = baseline = writer = None
-        waivers_path = Path(waivers_file) if waivers_file else config.waivers
         if waivers_path is not None:
             from budgetlint.waivers import load_waivers
 
             waivers = load_waivers(waivers_path, display_path(waivers_path))
+    except InputError as err:
+        fail_with(err, "waivers-file")
+    try:
         if baseline_file:
             from budgetlint.baseline import load_baseline
 
@@ -219,7 +224,7 @@ def check(files, fmt, output, rule_dirs, no_builtin_rules, config_file, no_confi
 
             writer = BaselineWriter(Path(write_baseline))
     except InputError as err:
-        fail(printable(err.render()))
+        fail_with(err, "baseline-file")
     post = Post(config, tags, waivers, baseline, writer)
 
     from budgetlint.config import excluded
@@ -266,7 +271,7 @@ def check(files, fmt, output, rule_dirs, no_builtin_rules, config_file, no_confi
                 continue
             if result.error:
                 bar.close()
-                click.echo(printable(result.error), err=True)
+                click.echo("\n".join(error_lines(result.error)), err=True)
                 summary.unreadable += 1
                 continue
             items = post.items(result)
@@ -305,7 +310,7 @@ def check(files, fmt, output, rule_dirs, no_builtin_rules, config_file, no_confi
         try:
             n = writer.write()
         except InputError as err:
-            fail(printable(err.render()))
+            fail_with(err, "baseline-file")
         click.echo(printable(f"budgetlint: wrote {n} finding(s) to the baseline {write_baseline}"), err=True)
     if summary.unreadable:
         sys.exit(EXIT_USAGE)
