@@ -60,6 +60,9 @@ class Rulebook(NamedTuple):  # not a frozen dataclass, which costs ~1 ms to crea
         compiler = self.compiler or ExprCompiler(None, {})
         node = parse_source_expression(text, file)
         errors_before = len(compiler.errors)
+        from budgetlint.dsl.modules import resolve_expression
+
+        node = resolve_expression(node, getattr(compiler, "names", {}), compiler.errors)
         try:
             code = compile_expression(compiler, node)
         except RecursionError:
@@ -164,54 +167,50 @@ def build_with_compiler(parsed: list[ast.RuleFile], schema: dict | None):
     """The compiler (its definitions and generated module, for evaluate() and the source), the
     code object of the rules' module (the rules without problems), and every problem found."""
     from budgetlint.dsl.compiler import ExprCompiler
-    from budgetlint.dsl.functions import BUILTINS
+    from budgetlint.dsl.modules import link
     from budgetlint.dsl.rules import compile_rule
     from budgetlint.dsl.schema_types import SchemaIndex
 
     problems: list[str] = []
-    defines: dict[str, ast.Define] = {}
-    for rf in parsed:
-        for d in rf.defines:
-            if d.name in BUILTINS:
-                problems.append(f"{d.span}: '{d.name}' is a built-in function; choose another name")
-            elif d.name in defines:
-                problems.append(f"{d.span}: definition '{d.name}' already made at {defines[d.name].span}")
-            else:
-                defines[d.name] = d
-    compiler = ExprCompiler(SchemaIndex(schema) if schema else None, defines)
-    for d in defines.values():
+    linked = link(parsed)
+    compiler = ExprCompiler(SchemaIndex(schema) if schema else None, linked.defines)
+    compiler.names = linked.names  # for expressions outside the rule files (evaluate)
+    compiler.errors.extend(linked.errors)
+    for qualified, d in linked.defines.items():
         try:
-            compiler.define(d.name, d.span)
+            compiler.define(qualified, d.span)
         except RecursionError:  # each nests less than the parser allows, but they call each other
-            compiler.abandon(d.name)
+            compiler.abandon(qualified)
             problems.append(f"{d.span}: definition '{d.name}' nests too deeply with the definitions it calls")
     seen: dict[str, ast.Rule] = {}
     compiled: list[tuple] = []
     compiler.rule_functions = {}  # rule id → its generated function's name
-    for rf in parsed:
-        for rule in rf.rules:
-            if rule.id in seen:
-                problems.append(f"{rule.span}: duplicate rule id {rule.id} (first at {seen[rule.id].span})")
-                continue
-            seen[rule.id] = rule
-            missing = [m for m in REQUIRED_METADATA if not getattr(rule, m)]
-            if rule.check is None:
-                missing.append("assert")
-            if rule.message is None:
+    for rule in linked.rules:
+        if rule.id in seen:
+            problems.append(f"{rule.span}: duplicate rule id {rule.id} (first at {seen[rule.id].span})")
+            continue
+        seen[rule.id] = rule
+        missing = [m for m in REQUIRED_METADATA if not getattr(rule, m)]
+        checks = rule.checks
+        if not checks:
+            missing.append("assert")
+        if missing:
+            problems.append(f"{rule.span}: rule {rule.id} lacks: {', '.join(missing)}")
+        for check in checks:
+            if check.message is None:
+                problems.append(f"{check.span}: this assert of rule {rule.id} has no message")
                 missing.append("message")
-            if missing:
-                problems.append(f"{rule.span}: rule {rule.id} lacks: {', '.join(missing)}")
-            try:
-                fname = f"rule_{len(seen)}"
-                result = compile_rule(rule, compiler, fname)
-            except RecursionError:
-                compiler.abandon()
-                problems.append(f"{rule.span}: rule {rule.id} nests too deeply with the definitions it calls")
-                continue
-            if result is not None:
-                compiler.rule_functions[rule.id] = fname
-                if not missing:
-                    compiled.append(result)
+        try:
+            fname = f"rule_{len(seen)}"
+            result = compile_rule(rule, compiler, fname)
+        except RecursionError:
+            compiler.abandon()
+            problems.append(f"{rule.span}: rule {rule.id} nests too deeply with the definitions it calls")
+            continue
+        if result is not None:
+            compiler.rule_functions[rule.id] = fname
+            if not missing:
+                compiled.append(result)
     problems.extend(str(e) for e in _unique(compiler.errors))
     code = compile(compiler.module.source(compiled), "<budgetlint rules>", "exec")
     return compiler, code, problems

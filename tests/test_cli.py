@@ -174,6 +174,7 @@ def test_schema_messages_stay_on_one_short_line(tmp_path):
 
 def test_own_rules_can_use_the_shared_definitions_without_the_builtin_rules(tmp_path):
     (tmp_path / "own.rules").write_text(
+        "import amount, rounding_tolerance from _common\n"
         'rule OWN-1 { title "t" title_en "t" severity error basis "b"\n'
         "  assert amount(narrative.revenue.total) == 0 ± rounding_tolerance(1, narrative.revenue.total, 0)\n"
         '  message "收入 {narrative.revenue.total}" }\n',

@@ -71,7 +71,7 @@ def test_compile_show_prints_a_rules_code_and_the_definitions_it_calls():
     assert result.returncode == 0, result.stderr
     out = result.stdout
     assert "# rule 'ARITH-03' (rules/arithmetic.rules:" in out
-    assert "# definition 'functional_tables'" in out
+    assert "# definition '_common.functional_tables'" in out
     assert out.index("# definition") < out.index("# rule")
     compile(out, "<shown>", "exec")  # it is the code itself, not a rendering of it
     missing = run_cli("compile", "--show", "ARITH-0", env={"BUDGETLINT_NO_CACHE": "1"})

@@ -52,6 +52,7 @@ And = _node("And", "left right")
 Or = _node("Or", "left right")
 Cond = _node("Cond", "test then otherwise")
 Template = _node("Template", "parts", doc="A message: literal text and `{expr}` / `{expr:.2}` holes.")
+RecordLit = _node("RecordLit", "fields", doc="`{name: expr, …}`: a record; fields is ((name, expr), …).")
 # every expression node: the compiler has a method for each
 EXPRESSIONS = (
     Literal,
@@ -71,19 +72,52 @@ EXPRESSIONS = (
     And,
     Or,
     Cond,
+    RecordLit,
 )
 
 # --- statements
-For = _node("For", "name source index", defaults=(None,), doc="`for [index,] name in source`.")
-Let = _node("Let", "name value")
+For = _node(
+    "For",
+    "name source index unpack",
+    defaults=(None, None),
+    doc="`for [index,] name in source`, or `for {a, b} in source` (unpack: the field names bound).",
+)
+Let = _node("Let", "name value unpack", defaults=(None,), doc="`let name = value` or `let {a, b} = value`.")
 When = _node("When", "test")
-Rule = _node(
-    "Rule",
-    "id title title_en severity basis doc tags profiles steps check at message message_en",
-    defaults=(None, None, None, None, None, (), (), (), None, None, None, None),
-    doc="A rule: metadata, steps (For / Let / When in order), the assertion, location and its message"
-    " in Chinese and (message_en, optional) English.",
+Check = _node(
+    "Check",
+    "test at message message_en",
+    defaults=(None, None, None),
+    doc="`assert test`, with the `at`, `message` and `message_en` written after it.",
+)
+
+
+class Rule(
+    namedtuple(
+        "Rule",
+        "span id title title_en severity basis doc tags profiles steps template",
+        defaults=(None, None, None, None, None, (), (), (), None),
+    )
+):
+    """A rule: its metadata and its steps in order (For / Let / When / Check). template: (name,
+    args, span) when the rule is made from a template (`rule ID = name(args) { … }`), until the
+    rulebook expands it (budgetlint/dsl/modules.py)."""
+
+    __slots__ = ()
+    __reduce__ = _reduce
+
+    @property
+    def checks(self) -> tuple:
+        return tuple(s for s in self.steps if type(s) is Check)
+
+
+Rule.__module__ = __name__
+RuleTemplate = _node(
+    "RuleTemplate",
+    "name params body",
+    doc="`template name(params) { … }`: the statements of several rules; body is a Rule without an id.",
 )
 Define = _node("Define", "name params body")
-RuleFile = namedtuple("RuleFile", "path rules defines")
+Import = _node("Import", "names source", doc="`import a, b from file`: names of another rule file.")
+RuleFile = namedtuple("RuleFile", "path rules defines imports templates", defaults=((), ()))
 RuleFile.__module__ = __name__

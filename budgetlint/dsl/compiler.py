@@ -25,6 +25,18 @@ from budgetlint.dsl.scope import (
 from budgetlint.hints import did_you_mean
 
 NULL = "None"
+RECORD = "x-budgetlint-record"  # marks the schema node standing for a record's type
+
+
+def is_record(stype: SType | None) -> bool:
+    return stype is not None and not stype.is_list and stype.node.get(RECORD, False)
+
+
+def _schema_node(stype: SType | None) -> dict:
+    """A schema node standing for what stype says ({}: anything)."""
+    if stype is None:
+        return {}
+    return {"type": "array", "items": stype.node} if stype.is_list else stype.node
 
 
 class ExprCompiler(OperatorCompiler):
@@ -37,6 +49,9 @@ class ExprCompiler(OperatorCompiler):
         self.module = Module()
         self.fn: Function | None = None  # the function being generated
         self._compiled_defs: dict[str, tuple[str, bool] | None] = {}  # name → (function, logical)
+        self.def_types: dict[str, SType] = {}  # a definition giving a record: the record's type
+        self.names: dict[str, str | None] = {}  # unqualified → qualified name (modules.link)
+        self._record_types: list[dict] = []  # kept alive: SchemaIndex caches by id() of a node
         self.def_costs: dict[str, int] = {}  # a definition's size with every call expanded
         self._oversized: set[str] = set()  # definitions refused for their expanded size
         self._compiling: list[str] = []
@@ -91,6 +106,7 @@ class ExprCompiler(OperatorCompiler):
             return self._compiled_defs[name]
         if name in self._compiling:
             cycle = " → ".join([*self._compiling[self._compiling.index(name) :], name])
+            cycle = " → ".join(self.defines[n].name if n in self.defines else n for n in cycle.split(" → "))
             self.error(span, f"definitions may not call themselves (recursion: {cycle})")
             return None
         d = self.defines[name]
@@ -105,6 +121,8 @@ class ExprCompiler(OperatorCompiler):
             fn.at(d.body.span)
             compiled = self.expr(d.body, scope)
             self.emit(f"return {compiled.code}")
+        if is_record(compiled.stype):
+            self.def_types[name] = compiled.stype
         self._compiling.pop()
         called: set[str] = set()
         cost = expanded_size(d.body, self.def_costs, called)
@@ -113,7 +131,7 @@ class ExprCompiler(OperatorCompiler):
             if not called & self._oversized:  # reported at the first, not at each that calls it
                 self.error(
                     d.span,
-                    f"definition '{name}' expands to more than {MAX_EXPANSION:,} operations "
+                    f"definition '{d.name}' expands to more than {MAX_EXPANSION:,} operations "
                     "(its calls of other definitions multiply); simplify it",
                 )
             self._oversized.add(name)
@@ -205,6 +223,13 @@ class ExprCompiler(OperatorCompiler):
     def _index(self, node: ast.Index, scope: Scope) -> Compiled:
         base = self.expr(node.base, scope)
         sel = node.selector
+        if is_record(base.stype):
+            names = list(base.stype.node["properties"])
+            example = f"{_describe_path(node.base)}.{names[0]}" if names else "by name"
+            self.error(
+                node.span, f"a record's fields are read by name ({example}); it has: {', '.join(names)}"
+            )
+            return Compiled(NULL)
         if isinstance(sel, ast.Literal) or (
             isinstance(sel, ast.Neg) and isinstance(sel.operand, ast.Literal)
         ):
@@ -249,10 +274,7 @@ class ExprCompiler(OperatorCompiler):
         if d is not None:
             args = [self.expr(a, scope).code for a in node.args]
             if len(args) != len(d.params):
-                self.error(
-                    node.span,
-                    f"{node.func}() takes {len(d.params)} argument(s), {len(args)} given",
-                )
+                self.error(node.span, f"{d.name}() takes {len(d.params)} argument(s), {len(args)} given")
                 return Compiled(NULL)
             compiled = self.define(node.func, node.span)
             if compiled is None:
@@ -265,12 +287,13 @@ class ExprCompiler(OperatorCompiler):
                 with self.fn.block(f"if {out} is MISSING:"):
                     self.emit(f"spend({self.def_costs.get(node.func, 1)!r})")
                     self.emit(f"{out} = memo[{key}] = {fname}(doc, settings, memo)")
-                return Compiled(out, logical=logical)
+                return Compiled(out, self.def_types.get(node.func), logical=logical)
             # the body sees the document, the settings and its parameters only
-            return Compiled(f"{fname}(doc, settings, memo, {', '.join(args)})", logical=logical)
+            code = f"{fname}(doc, settings, memo, {', '.join(args)})"
+            return Compiled(code, self.def_types.get(node.func), logical=logical)
         builtin = BUILTINS.get(node.func)
         if builtin is None:
-            hint = did_you_mean(node.func, [*BUILTINS, *self.defines])
+            hint = did_you_mean(node.func, [*BUILTINS, *(d.name for d in self.defines.values())])
             self.error(node.span, f"unknown function '{node.func}'{hint}")
             return Compiled(NULL)
         n = len(node.args)
@@ -316,6 +339,18 @@ class ExprCompiler(OperatorCompiler):
     def _listlit(self, node: ast.ListLit, scope: Scope) -> Compiled:
         items = [self.simple(self.expr(i, scope).code) for i in node.items]
         return Compiled("[" + ", ".join(items) + "]")
+
+    def _recordlit(self, node: ast.RecordLit, scope: Scope) -> Compiled:
+        compiled = [(name, self.expr(value, scope)) for name, value in node.fields]
+        code = "{" + ", ".join(f"{name!r}: {self.simple(c.code)}" for name, c in compiled) + "}"
+        if self.schema is None:
+            return Compiled(code)
+        # its type: a closed object whose fields have the types their values have, so that a
+        # misspelt `r.totl` is a static error as a misspelt document field is
+        props = {name: _schema_node(c.stype) for name, c in compiled}
+        record = {"type": "object", "properties": props, "additionalProperties": False, RECORD: True}
+        self._record_types.append(record)
+        return Compiled(code, SType(record))
 
     def _comprehension(self, node: ast.Comprehension, scope: Scope) -> Compiled:
         source = self.expr(node.source, scope)

@@ -88,8 +88,15 @@ def _transform(tree: Tree, transformer: _ToAst, file: str, text: str):
     try:
         return transformer.transform(tree)
     except VisitError as err:  # an error raised inside a transformer method (a message hole)
-        if isinstance(err.orig_exc, RuleSyntaxError):
-            raise err.orig_exc from None
+        found = err.orig_exc
+        if isinstance(found, RuleSyntaxError):
+            if not found.source_line and found.file == file:  # the line and a caret, as Lark's errors
+                lines = text.splitlines()
+                if 0 < found.line <= len(lines):
+                    found = RuleSyntaxError(
+                        file, found.line, found.column, found.message, lines[found.line - 1]
+                    )
+            raise found from None
         raise
 
 
@@ -126,78 +133,137 @@ class _ToAst(Transformer):
 
     # --- file level
     def start(self, meta, items):
-        rules = tuple(i for i in items if isinstance(i, ast.Rule))
-        defines = tuple(i for i in items if isinstance(i, ast.Define))
-        return ast.RuleFile(self.file, rules, defines)
+        kinds = (ast.Rule, ast.Define, ast.Import, ast.RuleTemplate)
+        rules, defines, imports, templates = (tuple(i for i in items if type(i) is k) for k in kinds)
+        return ast.RuleFile(self.file, rules, defines, imports, templates)
 
     def define(self, meta, children):
         name, *params, body = children
         return ast.Define(self._span(meta), str(name), tuple(str(p) for p in params), body)
 
+    def import_stmt(self, meta, children):
+        *names, source = children
+        return ast.Import(self._span(meta), tuple(str(n) for n in names), str(source))
+
+    def made_from(self, meta, children):
+        name, *args = children
+        return ("made_from", (str(name), tuple(args), self._span(meta)))
+
     def rule(self, meta, children):
         rule_id, *stmts = children
+        template = None
+        if stmts and isinstance(stmts[0], tuple) and stmts[0][0] == "made_from":
+            template = stmts.pop(0)[1]
+        return ast.Rule(
+            self._span(rule_id), str(rule_id), **self._fields(stmts, f"rule {rule_id}"), template=template
+        )
+
+    def template(self, meta, children):
+        name, *rest = children
+        params = [str(p) for p in rest if isinstance(p, Token)]
+        stmts = [s for s in rest if not isinstance(s, Token)]
+        body = ast.Rule(self._span(meta), "", **self._fields(stmts, f"template {name}"))
+        return ast.RuleTemplate(self._span(meta), str(name), tuple(params), body)
+
+    def _fields(self, stmts: list, where: str) -> dict:
+        """A rule's statements as Rule fields: metadata once each; the steps in order, where an
+        `assert` opens a Check that the `at`, `message` and `message_en` after it complete."""
         fields: dict = {"steps": []}
-        for kind, value in stmts:
+        check = None  # the index in steps of the Check being completed
+        for kind, value, span in stmts:
             if kind == "step":
                 fields["steps"].append(value)
+                check = len(fields["steps"]) - 1 if type(value) is ast.Check else check
+            elif kind in ("at", "message", "message_en"):
+                if check is None:
+                    raise RuleSyntaxError(
+                        self.file,
+                        span.line,
+                        span.column,
+                        f"'{kind}' belongs to an assert: write it after the assert",
+                    )
+                previous = fields["steps"][check]
+                if getattr(previous, kind) is not None:
+                    raise RuleSyntaxError(
+                        self.file,
+                        span.line,
+                        span.column,
+                        f"'{kind}' is given twice for the assert at line {previous.span.line} in {where}",
+                    )
+                fields["steps"][check] = previous._replace(**{kind: value})
             else:
                 if kind in fields:
                     raise RuleSyntaxError(
-                        self.file,
-                        value.span.line
-                        if isinstance(getattr(value, "span", None), ast.Span)
-                        else rule_id.line,
-                        1,
-                        f"'{kind}' is given twice in rule {rule_id}",
+                        self.file, span.line, span.column, f"'{kind}' is given twice in {where}"
                     )
                 fields[kind] = value
         fields["steps"] = tuple(fields["steps"])
-        return ast.Rule(self._span(rule_id), str(rule_id), **fields)
+        return fields
 
-    # --- statements: (field, value)
+    # --- statements: (field, value, span)
     def title(self, meta, c):
-        return ("title", _unquote(c[0]))
+        return ("title", _unquote(c[0]), self._span(meta))
 
     def title_en(self, meta, c):
-        return ("title_en", _unquote(c[0]))
+        return ("title_en", _unquote(c[0]), self._span(meta))
 
     def severity(self, meta, c):
-        return ("severity", str(c[0]))
+        return ("severity", str(c[0]), self._span(meta))
 
     def basis(self, meta, c):
-        return ("basis", _unquote(c[0]))
+        return ("basis", _unquote(c[0]), self._span(meta))
 
     def doc(self, meta, c):
-        return ("doc", _unquote(c[0]))
+        return ("doc", _unquote(c[0]), self._span(meta))
 
     def tags(self, meta, c):
-        return ("tags", tuple(_unquote(t) if t.startswith('"') else str(t) for t in c))
+        return ("tags", tuple(_unquote(t) if t.startswith('"') else str(t) for t in c), self._span(meta))
 
     def profiles(self, meta, c):
-        return ("profiles", tuple(_unquote(t) if t.startswith('"') else str(t) for t in c))
+        return ("profiles", tuple(_unquote(t) if t.startswith('"') else str(t) for t in c), self._span(meta))
 
     def for_stmt(self, meta, c):
+        span = self._span(meta)
         if len(c) == 3:  # for i, x in xs: the position first, as in Python's enumerate
-            return ("step", ast.For(self._span(meta), str(c[1]), c[2], str(c[0])))
-        return ("step", ast.For(self._span(meta), str(c[0]), c[1]))
+            return ("step", ast.For(span, str(c[1]), c[2], str(c[0])), span)
+        return ("step", ast.For(span, str(c[0]), c[1]), span)
+
+    def for_unpack(self, meta, c):
+        span = self._span(meta)
+        return ("step", ast.For(span, "", c[1], None, c[0]), span)
 
     def let_stmt(self, meta, c):
-        return ("step", ast.Let(self._span(meta), str(c[0]), c[1]))
+        span = self._span(meta)
+        return ("step", ast.Let(span, str(c[0]), c[1]), span)
+
+    def let_unpack(self, meta, c):
+        span = self._span(meta)
+        return ("step", ast.Let(span, "", c[1], c[0]), span)
+
+    def unpack(self, meta, c):
+        names = tuple(str(n) for n in c)
+        twice = next((n for i, n in enumerate(names) if n in names[:i]), None)
+        if twice is not None:
+            span = self._span(meta)
+            raise RuleSyntaxError(self.file, span.line, span.column, f"'{twice}' is unpacked twice")
+        return names
 
     def when_stmt(self, meta, c):
-        return ("step", ast.When(self._span(meta), c[0]))
+        span = self._span(meta)
+        return ("step", ast.When(span, c[0]), span)
 
     def assert_stmt(self, meta, c):
-        return ("check", c[0])
+        span = self._span(meta)
+        return ("step", ast.Check(span, c[0]), span)
 
     def at_stmt(self, meta, c):
-        return ("at", c[0])
+        return ("at", c[0], self._span(meta))
 
     def message(self, meta, c):
-        return ("message", self._template(c[0]))
+        return ("message", self._template(c[0]), self._span(meta))
 
     def message_en(self, meta, c):
-        return ("message_en", self._template(c[0]))
+        return ("message_en", self._template(c[0]), self._span(meta))
 
     def _template(self, token: Token) -> ast.Template:
         text = _unquote(token)
@@ -294,3 +360,14 @@ class _ToAst(Transformer):
 
     def set(self, meta, c):
         return ast.SetLit(self._span(meta), tuple(c))
+
+    def record(self, meta, c):
+        names = [name for name, _ in c]
+        twice = next((n for i, n in enumerate(names) if n in names[:i]), None)
+        if twice is not None:
+            span = self._span(meta)
+            raise RuleSyntaxError(self.file, span.line, span.column, f"the record gives '{twice}' twice")
+        return ast.RecordLit(self._span(meta), tuple(c))
+
+    def field(self, meta, c):
+        return (str(c[0]), c[1])

@@ -124,7 +124,7 @@ def compile_rule(rule: ast.Rule, compiler, fname: str):
     # what one pass through the steps after each `for` costs, at most (see expanded_size)
     from budgetlint.dsl.compiler import expanded_size
 
-    rest = [rule.check, rule.at, *_templates(rule)]
+    rest: list = []
     weights = []
     for step in reversed(rule.steps):
         weights.append(expanded_size(tuple(rest), compiler.def_costs))
@@ -136,48 +136,46 @@ def compile_rule(rule: ast.Rule, compiler, fname: str):
         scope = Scope()
         where = "None"  # the innermost `for`: (list, index, element), for a finding without `at`
         for step, weight in zip(rule.steps, weights, strict=True):
-            if isinstance(step, ast.For):
+            kind = type(step)
+            if kind is ast.For:
                 fn.at(step.source.span)
                 source = compiler.expr(step.source, scope)
                 seq = compiler.simple(source.code)
-                element, index = fn.fresh(name=step.name), fn.fresh("i")
+                element, index = fn.fresh(name=step.name or "e"), fn.fresh("i")
                 fn.open(f"if {seq} is not None:")
                 with fn.block(f"if type({seq}) is not list and not isinstance({seq}, SEQUENCES):"):
                     compiler.emit(f"raise RuleTypeError(\"'for' needs a list, got \" + kind({seq}))")
                 compiler.spend(seq, weight)
                 fn.open(f"for {index}, {element} in enumerate({seq}):")
-                scope = scope.bind(step.name, compiler.element_of(source.stype), element)
+                element_type = compiler.element_of(source.stype)
+                if step.unpack:
+                    scope = _unpack(step, element, element_type, compiler, scope)
+                else:
+                    scope = scope.bind(step.name, element_type, element)
                 if step.index:
                     var = fn.fresh(name=step.index)
                     compiler.emit(f"{var} = whole({index})")
                     scope = scope.bind(step.index, None, var)
                 where = f"({seq}, {index}, {element})"
-            elif isinstance(step, ast.Let):
+            elif kind is ast.Let:
                 fn.at(step.value.span)
                 value = compiler.expr(step.value, scope)
-                var = fn.fresh(name=step.name)
+                var = fn.fresh(name=step.name or "r")
                 compiler.emit(f"{var} = {value.code}")
-                scope = scope.bind(step.name, value.stype, var)
-            else:
+                if step.unpack:
+                    scope = _unpack(step, var, value.stype, compiler, scope)
+                else:
+                    scope = scope.bind(step.name, value.stype, var)
+            elif kind is ast.When:
                 fn.at(step.test.span)
                 test = compiler.simple(compiler.test(step.test, scope, "when"))
                 fn.open(f"if {test} is True:")
-        if rule.check is not None:
-            fn.at(rule.check.span)
-            check = compiler.simple(compiler.test(rule.check, scope, "assert"))
-            with fn.block(f"if {check} is False:"):
-                if rule.at is not None:
-                    fn.at(rule.at.span)
-                    compiler.emit(f"pointer = {_locate(rule.at, compiler, scope)}")
-                    with fn.block("if pointer is None:"):
-                        compiler.emit(f"pointer = pointer_of_element({where}, pointers)")
-                else:
-                    compiler.emit(f"pointer = pointer_of_element({where}, pointers)")
-                messages = [_render(template, compiler, scope) for template in _templates(rule)]
-                compiler.emit(f"found.append(Hit(pointer, {', '.join(messages)}))")
+            else:
+                _check(step, compiler, scope, where)
         fn.depth = depth
         compiler.emit("return found")
-    if len(compiler.errors) > errors_before or rule.check is None or rule.message is None:
+    checks = rule.checks
+    if len(compiler.errors) > errors_before or not checks or any(c.message is None for c in checks):
         return None
     compiler.module.add(fn)
     info = RuleInfo(
@@ -195,10 +193,31 @@ def compile_rule(rule: ast.Rule, compiler, fname: str):
     return info, fname, tuple(fn.spans)
 
 
-def _templates(rule: ast.Rule) -> list:
-    """The message templates of a rule, in the order of Hit's message fields (a template the rule
-    does not give renders as ""); each is checked and generated as `message` is."""
-    return [rule.message, rule.message_en]
+def _unpack(step, var: str, stype, compiler, scope: Scope) -> Scope:
+    """`for {a, b} in xs` / `let {a, b} = x`: each name bound to that field of the value."""
+    for name in step.unpack:
+        field_type = compiler._field_type(stype, name, "the value unpacked", step.span)
+        local = compiler.fn.fresh(name=name)
+        compiler.emit(f"{local} = {compiler.field(var, name)}")
+        scope = scope.bind(name, field_type, local)
+    return scope
+
+
+def _check(check: ast.Check, compiler, scope: Scope, where: str) -> None:
+    """An assertion, in place: a hit with its own location and messages when its test is false."""
+    fn = compiler.fn
+    fn.at(check.test.span)
+    test = compiler.simple(compiler.test(check.test, scope, "assert"))
+    with fn.block(f"if {test} is False:"):
+        if check.at is not None:
+            fn.at(check.at.span)
+            compiler.emit(f"pointer = {_locate(check.at, compiler, scope)}")
+            with fn.block("if pointer is None:"):
+                compiler.emit(f"pointer = pointer_of_element({where}, pointers)")
+        else:
+            compiler.emit(f"pointer = pointer_of_element({where}, pointers)")
+        messages = [_render(template, compiler, scope) for template in (check.message, check.message_en)]
+        compiler.emit(f"found.append(Hit(pointer, {', '.join(messages)}))")
 
 
 def _render(template: ast.Template | None, compiler, scope: Scope) -> str:

@@ -1,0 +1,242 @@
+# ruff: noqa: E501 (rule sources and the problems they give read best on one line each)
+"""The language features of issue 13: records, several asserts in one rule, templates, file-scoped
+definitions with `import`, and no definition shadowing a builtin."""
+
+from __future__ import annotations
+
+from decimal import Decimal as D
+
+import pytest
+
+from budgetlint.dsl.parser import RuleSyntaxError, parse_rules
+from budgetlint.dsl.rules import Pointers
+from budgetlint.rulebook import build
+from budgetlint.schema import load_schema
+
+DOC = {
+    "items": [
+        {"name": "a", "amount": D("282.9"), "share_pct": D("11.34")},
+        {"name": "b", "amount": D("0.98"), "share_pct": D("0.04")},
+    ],
+}
+META = 'title "标题" title_en "Title" severity error basis "依据"'
+
+
+def _build(*files: tuple[str, str], schema=None):
+    return build([parse_rules(text, name) for name, text in files], schema)
+
+
+def _hits(rule, doc=DOC):
+    return [(h.pointer, h.message) for h in rule.evaluate(doc, Pointers(doc))]
+
+
+# --- records ------------------------------------------------------------------------------------
+
+
+def test_a_record_is_read_by_field_name_and_unpacked_in_let_and_for():
+    rules, problems = _build(
+        (
+            "r.rules",
+            "def figures(i) = {printed: i.amount, share: i.share_pct}\n"
+            f"rule R-1 {{ {META}\n"
+            "  for i in items\n"
+            "  let {printed, share} = figures(i)\n"
+            "  assert printed < 100\n"
+            "  message '{i.name} {printed} {share}%'\n"
+            "}\n"
+            f"rule R-2 {{ {META}\n"
+            "  for {name, amount} in items\n"
+            "  assert amount > 1\n"
+            "  message '{name} {amount}'\n"
+            "}\n",
+        )
+    )
+    assert not problems
+    assert _hits(rules[0]) == [("/items/0", "a 282.9 11.34%")]
+    assert _hits(rules[1]) == [("/items/1", "b 0.98")]  # a finding of an unpacked `for`: its element
+
+
+def test_a_misspelt_record_field_and_a_positional_read_are_static_errors():
+    _, problems = _build(
+        (
+            "r.rules",
+            f"rule R-1 {{ {META}\n"
+            "  let check = {total: 1, parts: [1]}\n"
+            "  assert check.totl == sum(check.parts) and check[0] == 1\n"
+            "  message 'x'\n"
+            "}\n",
+        ),
+        schema=load_schema(),
+    )
+    joined = "\n".join(problems)
+    assert "r.rules:3:10: the schema has no field 'totl' in check; did you mean 'total'?" in joined
+    assert "r.rules:3:45: a record's fields are read by name (check.total); it has: total, parts" in joined
+
+
+def test_unpacking_a_field_the_record_lacks_is_a_static_error():
+    _, problems = _build(
+        ("r.rules", f"rule R-1 {{ {META}\n  let {{total, parst}} = {{total: 1, parts: 2}}\n  assert total == 1\n"
+         "  message 'x'\n}\n"),
+        schema=load_schema(),
+    )  # fmt: skip
+    assert any(p.startswith("r.rules:2:3: the schema has no field 'parst'") for p in problems), problems
+
+
+@pytest.mark.parametrize(
+    ("source", "fragment", "column"),
+    [
+        ("rule A-1 { let x = {a: 1, a: 2} }", "the record gives 'a' twice", 20),
+        ("rule A-1 { let {a, a} = x }", "'a' is unpacked twice", 16),
+        (
+            "rule A-1 { message 'm' assert x }",
+            "'message' belongs to an assert: write it after the assert",
+            12,
+        ),
+        (
+            "rule A-1 { assert x message 'm' message 'n' }",
+            "'message' is given twice for the assert at line 1",
+            33,
+        ),
+    ],
+)
+def test_syntax_errors_of_the_new_statements_have_line_column_and_caret(source, fragment, column):
+    with pytest.raises(RuleSyntaxError) as info:
+        parse_rules(source, "bad.rules")
+    text = info.value.render()
+    assert text.startswith(f"bad.rules:1:{column}: syntax error: {fragment}"), text
+    line, caret = text.splitlines()[1:3]
+    assert line.strip() == source and caret.index("^") - 4 == column - 1
+
+
+# --- several asserts ------------------------------------------------------------------------------
+
+
+def test_each_assert_gives_its_own_finding_location_and_message():
+    rules, problems = _build(
+        (
+            "r.rules",
+            f"rule R-1 {{ {META}\n"
+            "  for i in items\n"
+            "  assert i.amount < 100\n"
+            "  at i.amount\n"
+            "  message '{i.name} 金额过大' message_en '{i.name} too large'\n"
+            "  when i.share_pct < 1\n"
+            "  assert i.share_pct > 0.5\n"
+            "  at i.share_pct\n"
+            "  message '{i.name} 占比过小' message_en '{i.name} share too small'\n"
+            "}\n",
+        )
+    )
+    assert not problems
+    hits = list(rules[0].evaluate(DOC, Pointers(DOC)))
+    assert [(h.pointer, h.message, h.message_en) for h in hits] == [
+        ("/items/0/amount", "a 金额过大", "a too large"),
+        ("/items/1/share_pct", "b 占比过小", "b share too small"),
+    ]
+
+
+def test_an_assert_without_a_message_is_named_by_its_line():
+    _, problems = _build(("r.rules", f"rule R-1 {{ {META}\n  assert true message 'x'\n  assert false\n}}\n"))
+    assert problems == ["r.rules:3:3: this assert of rule R-1 has no message"]
+
+
+# --- templates -------------------------------------------------------------------------------------
+
+TEMPLATE = (
+    "template at_most(limit, word) {\n"
+    '  severity warning basis "依据"\n'
+    "  for i in items\n"
+    "  assert i.amount <= limit\n"
+    "  message '{i.name} {word} {limit}'\n"
+    "}\n"
+)
+
+
+def test_one_template_makes_several_rules_with_their_own_metadata():
+    rules, problems = _build(
+        (
+            "r.rules",
+            TEMPLATE + 'rule T-1 = at_most(100, "超过") { title "一" title_en "One" }\n'
+            'rule T-2 = at_most(1, "above") { title "二" title_en "Two" severity error }\n',
+        )
+    )
+    assert not problems
+    one, two = rules
+    assert (one.info.id, one.info.title, one.info.severity) == ("T-1", "一", "warning")
+    assert (two.info.id, two.info.severity, two.info.basis) == ("T-2", "error", "依据")
+    assert _hits(one) == [("/items/0", "a 超过 100")]
+    assert _hits(two) == [("/items/0", "a above 1")]
+
+
+@pytest.mark.parametrize(
+    ("instance", "problem"),
+    [
+        ('rule T-1 = at_most(1) { title "t" title_en "t" }', "r.rules:7:10: template at_most() takes 2 argument(s), 1 given"),
+        ('rule T-1 = at_mots(1, "x") { title "t" title_en "t" }', "r.rules:7:10: no template 'at_mots'; did you mean 'at_most'?"),
+        ('rule T-1 = at_most(1, "x") { title "t" title_en "t"\n assert true message "m" }',
+         "r.rules:8:2: rule T-1 is made from template 'at_most': give it metadata only"),
+    ],
+)  # fmt: skip
+def test_a_wrong_use_of_a_template_is_a_static_error(instance, problem):
+    _, problems = _build(("r.rules", TEMPLATE + instance + "\n"))
+    assert problem in problems
+
+
+# --- file scope and import ------------------------------------------------------------------------
+
+
+def test_each_file_has_its_own_definitions_and_imports_another_files_names():
+    common = ("_common.rules", "def big(x) = x > 100\ndef label(i) = i.name\n")
+    one = (
+        "one.rules",
+        f"def big(x) = x > 1\nrule A-1 {{ {META}\n for i in items\n assert not big(i.amount)\n message 'x' }}\n",
+    )
+    two = ("two.rules", "import big, label from _common\n"
+           f"rule A-2 {{ {META}\n for i in items\n assert not big(i.amount)\n message '{{label(i)}}' }}\n")  # fmt: skip
+    rules, problems = _build(common, one, two)
+    assert not problems
+    assert _hits(rules[0]) == [("/items/0", "x")]  # one.rules's own big(): over 1
+    assert _hits(rules[1]) == [("/items/0", "a")]  # _common's big(): over 100
+
+
+def test_a_name_of_another_file_without_import_says_what_to_write():
+    common = ("_common.rules", "def big(x) = x > 100\n")
+    user = ("user.rules", f"rule A-1 {{ {META}\n assert not big(1)\n message 'x' }}\n")
+    _, problems = _build(common, user)
+    assert problems == [
+        "user.rules:2:13: 'big' is defined in _common.rules: add `import big from _common` at the top of this file"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("line", "problem"),
+    [
+        (
+            "import big from commn",
+            "u.rules:1:1: no rule file 'commn.rules' is loaded; did you mean '_common'?",
+        ),
+        (
+            "import bog from _common",
+            "u.rules:1:1: _common.rules has no definition 'bog'; did you mean 'big'?",
+        ),
+    ],
+)
+def test_a_wrong_import_is_a_static_error(line, problem):
+    _, problems = _build(("_common.rules", "def big(x) = x > 100\n"), ("u.rules", line + "\n"))
+    assert problems == [problem]
+
+
+@pytest.mark.parametrize("name", ["setting", "count", "sum"])
+def test_a_definition_may_not_shadow_a_builtin(name):
+    # before: `def setting(x) = 42` was accepted and ignored, the message read the builtin's value
+    _, problems = _build(
+        ("r.rules", f"def {name}(x) = 42\nrule A-1 {{ {META}\n assert false\n message '{{setting(\"rounding_per_item\")}}' }}\n")
+    )  # fmt: skip
+    assert f"r.rules:1:1: '{name}' is a built-in function; choose another name" in problems
+
+
+def test_eval_calls_a_definition_by_its_name_when_one_file_defines_it():
+    from budgetlint.api import load_rulebook
+
+    rulebook = load_rulebook()
+    assert rulebook.evaluate("amount(null)", {}) == 0
