@@ -122,7 +122,11 @@ class Harness:
                 )
             except RuleSyntaxError:
                 return "loader"
-            parsed = [p._replace(rules=()) for p in self.parsed.values()] + [alone._replace(defines=())]
+            # the mutated rule alone, beside every file without its rules: its file's definitions,
+            # templates and imports stay where they are, so it sees the names it saw
+            own = self.parsed[file.name]
+            parsed = [p._replace(rules=()) for p in self.parsed.values()]
+            parsed.append(alone._replace(defines=(), templates=(), imports=own.imports))
             compiled, problems = build(parsed, self.schema)
             if problems or not compiled:
                 return "loader"
