@@ -206,7 +206,7 @@ class Run:
     ) -> Run:
         """The config of the project around `start` (default: the working folder) or config_file,
         or none (use_config=False), with flags as the CLI's (select=("PCT",), ignore=…, fail_on=…,
-        profile=…, tolerance=…)."""
+        profile=…, tolerance=… (or rounding_per_item=…, the setting's own name))."""
         from budgetlint.config import load_config
 
         try:
@@ -279,7 +279,7 @@ class Run:
             self.config.builtin_rules,
             self.keep,
             self.config.profile,
-            self.config.tolerance,
+            self.config.rounding_per_item,
             prints,
             legacy,
         )
@@ -321,10 +321,7 @@ class Run:
         from budgetlint.loader import Document
 
         recipe = self.recipe()
-        batch.use_rulebook(recipe, self.rulebook)
-        findings = tuple(
-            check_document(Document.in_memory(name, data), self.rulebook, batch._STATE["settings"])
-        )
+        findings = tuple(check_document(Document.in_memory(name, data), self.rulebook, recipe.settings()))
         result = batch.FileResult(name, findings)
         if recipe.fingerprints:
             from budgetlint.baseline import fingerprint, identity

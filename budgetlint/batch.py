@@ -52,9 +52,19 @@ class Recipe(NamedTuple):
     builtin: bool
     keep: tuple[str, ...] | None  # rule ids to run; None: all
     profile: str | None
-    tolerance: Decimal | None
+    # the run setting setting("rounding_per_item") reads (--tolerance, the config's `tolerance`);
+    # None: the default, budgetlint.dsl.scope.SETTINGS
+    rounding_per_item: Decimal | None
     fingerprints: bool  # fingerprints and identities of the findings (baselines, waivers, SARIF)
     legacy: bool = False  # also the fingerprints of a version-1 baseline
+
+    def settings(self):
+        """The engine's Settings of the run (budgetlint.engine.Settings)."""
+        from budgetlint.engine import Settings
+
+        if self.rounding_per_item is None:
+            return Settings(self.profile)
+        return Settings(self.profile, self.rounding_per_item)
 
 
 def _has_magic(arg: str) -> bool:
@@ -186,35 +196,37 @@ def declares_itself(data) -> bool:
 
 # --- checking, in this process or in workers -----------------------------------------------------
 
-_STATE: dict = {}
+
+class Checker:
+    """What checks a document: a run's recipe, its rulebook and its settings. The parent process
+    makes one (run, budgetlint.api.Run.check_data); each worker process gets its own from the pool's
+    initializer (_init_worker): the parent's, inherited as it is by a forked worker, or one built
+    from the recipe by a spawned worker (compiled rules do not pickle)."""
+
+    __slots__ = ("recipe", "rulebook", "settings")
+
+    def __init__(self, recipe: Recipe, rulebook):
+        self.recipe, self.rulebook, self.settings = recipe, rulebook, recipe.settings()
+
+    @classmethod
+    def from_recipe(cls, recipe: Recipe) -> Checker:
+        from budgetlint.api import load_rulebook  # raises, unlike the CLI's: a worker never exits
+
+        rulebook = load_rulebook(recipe.rule_paths, builtin=recipe.builtin)
+        return cls(recipe, rulebook if recipe.keep is None else rulebook.only(recipe.keep))
+
+    def check(self, source: Source) -> FileResult:
+        return check_source(source, self)
 
 
-def _setup(recipe: Recipe) -> None:
-    """A worker's rulebook, built from the recipe (unless a fork inherited it already)."""
-    if _STATE.get("recipe") == recipe:
-        return
-    from budgetlint.api import load_rulebook  # raises, unlike the CLI's: a worker never exits
-
-    rulebook = load_rulebook(recipe.rule_paths, builtin=recipe.builtin)
-    use_rulebook(recipe, rulebook if recipe.keep is None else rulebook.only(recipe.keep))
-
-
-def use_rulebook(recipe: Recipe, rulebook) -> None:
-    """Install an already-loaded rulebook (forked workers inherit it)."""
-    from budgetlint.engine import DEFAULT_SETTINGS, Settings
-
-    tolerance = recipe.tolerance if recipe.tolerance is not None else DEFAULT_SETTINGS.rounding_per_item
-    _STATE.update(recipe=recipe, rulebook=rulebook, settings=Settings(recipe.profile, tolerance))
-
-
-def check_source(source: Source) -> FileResult:
+def check_source(source: Source, checker: Checker) -> FileResult:
     from budgetlint.engine import check_document
     from budgetlint.loader import InputError, load_bytes, load_path, read_file
 
     if source.problem:
         return FileResult(source.name, error=f"{source.name}: error: {source.problem}")
     if source.path is not None and source.path.lower().endswith((".pdf", ".txt")):
-        return _check_disclosure(source)
+        return _check_disclosure(source, checker)
     try:
         if source.path is None:
             doc = load_bytes(source.data or b"", source.name, _sniff(source))
@@ -238,9 +250,9 @@ def check_source(source: Source) -> FileResult:
             return FileResult(source.name, skipped=NOT_DECLARED)
         return FileResult(source.name, error=_undeclared(source.name))
     try:
-        findings = tuple(check_document(doc, _STATE["rulebook"], settings=_STATE["settings"]))
+        findings = tuple(check_document(doc, checker.rulebook, settings=checker.settings))
         prints = idents = legacy = None
-        recipe = _STATE["recipe"]
+        recipe = checker.recipe
         if recipe.fingerprints:
             from budgetlint.baseline import fingerprint, identity, legacy_fingerprint
 
@@ -260,14 +272,13 @@ def _undeclared(name: str) -> str:
     )
 
 
-def _check_disclosure(source: Source) -> FileResult:
+def _check_disclosure(source: Source, checker: Checker) -> FileResult:
     """A published PDF (or its extracted text), imported on the fly; findings point to its pages."""
     from budgetlint.importer.checking import ImportFailure, check_file
 
-    recipe = _STATE["recipe"]
     try:
         findings, prints = check_file(
-            source.path, source.name, _STATE["rulebook"], _STATE["settings"], recipe.fingerprints
+            source.path, source.name, checker.rulebook, checker.settings, checker.recipe.fingerprints
         )
     except ImportFailure as err:
         return FileResult(source.name, error=str(err))
@@ -284,13 +295,26 @@ def _sniff(source: Source) -> str:
     return "json" if head in (b"{", b"[") else "yaml"
 
 
-def _init_worker(recipe: Recipe) -> None:
+# The worker process's own Checker, set by the pool's initializer in that process only (the parent
+# never sets it): what pool.imap's function checks each document with.
+_worker: Checker | None = None
+
+
+def _init_worker(given: Checker | Recipe) -> None:
+    """A worker's Checker: the parent's, passed as it is to a forked worker (which shares the loaded
+    rulebook), or built from the recipe in a spawned one."""
+    global _worker
     # Ctrl-C reaches the whole process group: the parent stops the pool and says "aborted"; a
     # worker interrupted too would print "Process ForkPoolWorker-N" and its traceback.
     import signal
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    _setup(recipe)
+    _worker = given if isinstance(given, Checker) else Checker.from_recipe(given)
+
+
+def _check_in_worker(source: Source) -> FileResult:
+    assert _worker is not None, "a worker's Checker is set by the pool's initializer"
+    return check_source(source, _worker)
 
 
 def run(
@@ -298,21 +322,23 @@ def run(
 ) -> Iterator[FileResult]:
     """Results in input order, one document at a time: nothing of a document outlives its result.
 
-    Workers are forked where the system can (they inherit the loaded rulebook), else spawned
+    Workers are forked where the system can (they are given the loaded rulebook), else spawned
     (macOS, Windows: each loads the rulebook from the recipe); start_method chooses for tests."""
-    use_rulebook(recipe, rulebook)
+    checker = Checker(recipe, rulebook)
     if jobs <= 1 or len(sources) < 2:
         for source in sources:
-            yield check_source(source)
+            yield checker.check(source)
         return
     import multiprocessing  # only a parallel batch pays for importing it
 
     if start_method is None:
         start_method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
     ctx = multiprocessing.get_context(start_method)
-    with ctx.Pool(min(jobs, len(sources)), initializer=_init_worker, initargs=(recipe,)) as pool:
+    # a forked worker's initializer arguments are not pickled: it gets the parent's checker as it is
+    given = checker if start_method == "fork" else recipe
+    with ctx.Pool(min(jobs, len(sources)), initializer=_init_worker, initargs=(given,)) as pool:
         chunk = max(1, min(16, len(sources) // (jobs * 8)))
-        yield from pool.imap(check_source, sources, chunksize=chunk)
+        yield from pool.imap(_check_in_worker, sources, chunksize=chunk)
 
 
 class Progress:

@@ -74,7 +74,9 @@ class Config(NamedTuple):
     select: tuple[str, ...] = ()
     ignore: tuple[str, ...] = ()
     severity: Mapping[str, str] = _EMPTY
-    tolerance: Decimal | None = None
+    # the run setting rules read as setting("rounding_per_item") (engine.Settings, dsl.scope.SETTINGS);
+    # the config's key and the CLI's flag keep the name users know, `tolerance` / --tolerance
+    rounding_per_item: Decimal | None = None
     profile: str | None = None
     fail_on: str = "error"
     waivers: Path | None = None
@@ -99,6 +101,9 @@ class Config(NamedTuple):
         """Command-line values (None = not given) override the file; --ignore, --extend-ignore,
         --extend-select and --exclude add to it (as ruff's do)."""
         changes, origin = {}, dict(self.origin)
+        if "tolerance" in flags:  # --tolerance, the name users know, is the setting rounding_per_item
+            flags = {**flags, "rounding_per_item": flags.get("rounding_per_item") or flags["tolerance"]}
+            del flags["tolerance"]
         for key, value in flags.items():
             if value is None or value == ():
                 continue
@@ -109,13 +114,14 @@ class Config(NamedTuple):
             elif key == "exclude":
                 value = (*self.exclude, *((Path.cwd(), v) for v in value))
             changes[key] = value
-            origin[key.replace("_", "-")] = (f"--{key.replace('_', '-')}", None, None, None)
+            flag = "tolerance" if key == "rounding_per_item" else key.replace("_", "-")
+            origin[key.replace("_", "-")] = (f"--{flag}", None, None, None)
         if "fail_on" in changes:
             _choice(changes["fail_on"], SEVERITIES, "--fail-on")
         if "profile" in changes:
             _profile(changes["profile"], "--profile")
-        if "tolerance" in changes:
-            changes["tolerance"] = _decimal(changes["tolerance"], "--tolerance")
+        if "rounding_per_item" in changes:
+            changes["rounding_per_item"] = _decimal(changes["rounding_per_item"], "--tolerance")
         if "lang" in changes:
             _choice(changes["lang"], LANGS, "--lang")
         return self._replace(origin=origin, **changes)
@@ -345,7 +351,7 @@ def parse_table(table: dict, path: Path, prefix: str = "", text: str | None = No
             elif key == "severity":
                 values[key] = dict(value)
             elif key == "tolerance":
-                values[key] = _decimal(value, here.label((key,)))
+                values["rounding_per_item"] = _decimal(value, here.label((key,)))
             elif key == "profile":
                 values[key] = _profile(value, here.label((key,)))
             elif key == "fail-on":

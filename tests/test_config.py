@@ -110,6 +110,26 @@ def test_tolerance_reaches_the_rules(project):
     assert findings(run("check", "--format", "json", "docs", cwd=project)) == []
     proc = run("check", "--format", "json", "--tolerance", "0.005", "docs", cwd=project)
     assert findings(proc) == [("CFG-01", "warning")]
+    # --rounding-per-item: the setting's own name, an alias of --tolerance
+    proc = run("check", "--format", "json", "--rounding-per-item", "0.005", "docs", cwd=project)
+    assert findings(proc) == [("CFG-01", "warning")]
+
+
+def test_the_tolerance_has_one_name_from_the_config_to_the_rules(tmp_path):
+    from budgetlint import batch
+    from budgetlint.api import Run
+    from budgetlint.engine import Settings
+
+    write(tmp_path / "budgetlint.toml", "tolerance = 0.02\n")
+    run = Run.from_project(start=tmp_path)
+    assert run.config.rounding_per_item == Decimal("0.02")
+    recipe = batch.Recipe((), True, None, "national", run.config.rounding_per_item, False)
+    assert recipe.settings() == Settings("national", Decimal("0.02"))
+    assert Run.from_project(use_config=False, tolerance="0.03").config.rounding_per_item == Decimal("0.03")
+    assert Run.from_project(use_config=False, rounding_per_item="0.04").config.rounding_per_item == Decimal(
+        "0.04"
+    )
+    assert not hasattr(batch, "_STATE")  # workers get their Checker from the pool's initializer
 
 
 def test_profile_from_file_and_flag(project):
@@ -206,7 +226,8 @@ def test_load_config_unit(tmp_path):
     (tmp_path / "a" / "b").mkdir(parents=True)
     config = load_config(start=tmp_path / "a" / "b")
     assert config.path == tmp_path / "budgetlint.toml"
-    assert config.tolerance == Decimal("0.01") and isinstance(config.tolerance, Decimal)
+    # the config's `tolerance` is the setting rounding_per_item, by that name from here to the rules
+    assert config.rounding_per_item == Decimal("0.01") and isinstance(config.rounding_per_item, Decimal)
     assert severity_for(config, "PCT-02", (), "warning") == "info"  # the exact id wins
     assert severity_for(config, "PCT-01", (), "warning") == "error"
     assert load_config(use_files=False) == Config()

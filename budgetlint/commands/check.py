@@ -119,7 +119,8 @@ def check_outputs(outputs: list[tuple[str, str]], inputs: list[tuple[str, object
     help="Exit 1 if a finding at or above this severity remains (default: error).",
 )
 @click.option("--profile", help="Profile of rules to apply (national, jiangxi, jiangxi-2023 …).")
-@click.option("--tolerance", help="Rounding allowance per printed item, e.g. 0.005.")
+@click.option("--tolerance", "--rounding-per-item", "rounding_per_item",
+              help="Rounding allowance per printed item, e.g. 0.005 (rounding_per_item).")  # fmt: skip
 @click.option(
     "--waivers",
     "waivers_file",
@@ -161,9 +162,9 @@ def check_outputs(outputs: list[tuple[str, str]], inputs: list[tuple[str, object
                    "scan does (the pre-commit hook's mode).")  # fmt: skip
 @click.option("-v", "--verbose", is_flag=True, help="Name the files skipped as not budgetlint documents.")
 def check(files, fmt, output, rule_dirs, no_builtin_rules, config_file, no_config, select, ignore, fail_on,
-          profile, tolerance, waivers_file, baseline_file, write_baseline, jobs, statistics, stdin_filename,
-          progress, color, declared_only, verbose, lang, extend_select, extend_ignore, exclude,
-          exit_zero) -> None:  # fmt: skip
+          profile, rounding_per_item, waivers_file, baseline_file, write_baseline, jobs, statistics,
+          stdin_filename, progress, color, declared_only, verbose, lang, extend_select, extend_ignore,
+          exclude, exit_zero) -> None:  # fmt: skip
     """Check disclosure documents: files, folders (*.json, *.yaml, *.yml, *.pdf inside), globs, - (stdin).
 
     A .pdf (or .txt text of one) is imported on the fly; its findings give the page and line as line:column.
@@ -186,7 +187,7 @@ def check(files, fmt, output, rule_dirs, no_builtin_rules, config_file, no_confi
             exclude=tuple(exclude) or None,
             fail_on=fail_on,
             profile=profile,
-            tolerance=tolerance,
+            rounding_per_item=rounding_per_item,
             lang=lang,
         )
         for path in config.rules:
@@ -239,7 +240,9 @@ def check(files, fmt, output, rule_dirs, no_builtin_rules, config_file, no_confi
         check_outputs([o for o in outputs if o[1]], [i for i in inputs if i[1]])
     need_prints = bool(baseline or writer or waivers) or fmt == "sarif"
     legacy = baseline is not None and baseline.legacy  # a version-1 baseline: its own fingerprints
-    recipe = batch.Recipe(rule_paths, builtin, keep, config.profile, config.tolerance, need_prints, legacy)
+    recipe = batch.Recipe(
+        rule_paths, builtin, keep, config.profile, config.rounding_per_item, need_prints, legacy
+    )
     report = None
     if output:
         from budgetlint.atomic import AtomicWriter
