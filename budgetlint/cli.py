@@ -28,6 +28,7 @@ COMMAND_MODULES = {
     "new-rule": "scaffold",
     "migrate": "migrate",
     "import": "importer",
+    "lint-rules": "lint_rules",
 }
 
 
