@@ -240,3 +240,30 @@ def test_eval_calls_a_definition_by_its_name_when_one_file_defines_it():
 
     rulebook = load_rulebook()
     assert rulebook.evaluate("amount(null)", {}) == 0
+
+
+# --- long messages --------------------------------------------------------------------------------
+
+
+def test_a_message_written_as_several_strings_is_their_text_joined():
+    rules, problems = _build(
+        (
+            "r.rules",
+            f"rule R-1 {{ {META}\n"
+            "  for i in items\n"
+            "  assert i.amount < 100\n"
+            '  message "项目「{i.name}」金额"\n'
+            '          "为 {i.amount}，超过 100"\n'
+            '  message_en "Item {i.name} " "is {i.amount}"\n'
+            "}\n",
+        )
+    )
+    assert not problems
+    [hit] = rules[0].evaluate(DOC, Pointers(DOC))
+    assert (hit.message, hit.message_en) == ("项目「a」金额为 282.9，超过 100", "Item a is 282.9")
+
+
+def test_a_mistake_in_the_second_string_of_a_message_points_at_its_line():
+    source = f"rule R-1 {{ {META}\n  assert false\n  message 'a'\n    '{{nme}}'\n}}\n"
+    _, problems = _build(("r.rules", source), schema=load_schema())
+    assert [p.split(";")[0] for p in problems] == ["r.rules:4:5: unbound name 'nme'"]

@@ -211,7 +211,7 @@ class _ToAst(Transformer):
         return ("severity", str(c[0]), self._span(meta))
 
     def basis(self, meta, c):
-        return ("basis", _unquote(c[0]), self._span(meta))
+        return ("basis", "".join(_unquote(t) for t in c), self._span(meta))
 
     def doc(self, meta, c):
         return ("doc", _unquote(c[0]), self._span(meta))
@@ -259,11 +259,25 @@ class _ToAst(Transformer):
     def at_stmt(self, meta, c):
         return ("at", c[0], self._span(meta))
 
+    # A long message is written as several strings one after another, joined with nothing
+    # between them (Chinese text has no spaces to break at).
     def message(self, meta, c):
-        return ("message", self._template(c[0]), self._span(meta))
+        return ("message", self._joined(c), self._span(meta))
 
     def message_en(self, meta, c):
-        return ("message_en", self._template(c[0]), self._span(meta))
+        return ("message_en", self._joined(c), self._span(meta))
+
+    def _joined(self, tokens: list[Token]) -> ast.Template:
+        parts: list = []
+        for token in tokens:
+            parts.extend(self._template(token).parts)
+        merged: list = []
+        for p in parts:
+            if isinstance(p, str) and merged and isinstance(merged[-1], str):
+                merged[-1] += p
+            else:
+                merged.append(p)
+        return ast.Template(self._span(tokens[0]), tuple(merged))
 
     def _template(self, token: Token) -> ast.Template:
         text = _unquote(token)
