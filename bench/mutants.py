@@ -10,7 +10,8 @@ copy of rules/ and loaded from there; the cases that name the rule (any *.cases.
 in-process with the API `budgetlint test` uses. A mutant is killed when a case fails, or by the
 loader when it does not parse or has static errors; otherwise it survived. Reports per rule the
 mutants made, killed and survived, and each survivor as `rule id, line: original → mutated`.
-A few minutes for the whole rulebook. Definitions (`def`) are not mutated.
+A template's mutants count as its own entry ("template NAME"), tried on the cases of every rule
+made from it. A few minutes for the whole rulebook. Definitions (`def`) are not mutated.
 """
 
 from __future__ import annotations
@@ -77,10 +78,13 @@ def _edits(tree: Tree, text: str):
 
 
 def _rules_in(text: str):
-    """(rule id, start, end, parse tree) of every rule of a rule file's text."""
+    """(rule id, start, end, parse tree) of every rule of a rule file's text, and of every
+    template as ("template NAME", …): a template's mutants are tried on the rules made from it."""
     for item in _lark().parse(text, start="start").children:
         if item.data == "rule":
             yield str(item.children[0]), item.meta.start_pos, item.meta.end_pos, item
+        elif item.data == "template":
+            yield f"template {item.children[0]}", item.meta.start_pos, item.meta.end_pos, item
 
 
 def _describe(text: str, start: int, end: int, new: str) -> tuple[int, str, str]:
@@ -105,7 +109,40 @@ class Harness:
         self.cases = [c for f in case_files([RULES]) for c in load_cases(f)]
 
     def cases_of(self, rule_id: str):
+        if rule_id.startswith("template "):
+            made = self.made_from(rule_id.split()[1])
+            return [c for c in self.cases if made & set(c.rules)]
         return [c for c in self.cases if rule_id in c.rules]
+
+    def made_from(self, template: str) -> set[str]:
+        """The ids of the rules made from a template (by its name, in any file)."""
+        return {
+            r.id for rf in self.parsed.values() for r in rf.rules if r.template and r.template[0] == template
+        }
+
+    def killed_template(self, file: Path, name: str, start: int, end: int, mutated_item: str) -> str | None:
+        """As killed(), for a mutant of a template: the whole rulebook is built again with it and
+        the cases of every rule made from it run."""
+        text = file.read_text("utf-8")
+        mutated = text[:start] + mutated_item + text[end:]
+        try:
+            alone = parse_rules(mutated, f"rules/{file.name}")
+        except RuleSyntaxError:
+            return "loader"
+        parsed = [p for n, p in self.parsed.items() if n != file.name] + [alone]
+        compiled, problems = build(parsed, self.schema)
+        if problems:
+            return "loader"
+        made = self.made_from(name)
+        mutants = {r.info.id: r for r in compiled if r.info.id in made}
+        rulebook = self.base._replace(rules=tuple(mutants.get(r.info.id, r) for r in self.base.rules))
+        for case in self.cases_of(f"template {name}"):
+            try:
+                if not run_case(case, rulebook).passed:
+                    return f"case {case.name}"
+            except Exception as err:  # a crash tells the mutant apart too
+                return f"case {case.name} ({type(err).__name__})"
+        return None
 
     def killed(self, file: Path, rule_id: str, start: int, end: int, mutated_rule: str) -> str | None:
         """How the mutant was killed ('loader', 'case NAME'), or None if it survived."""
@@ -171,7 +208,10 @@ def main() -> None:
                         continue
                     seen.add(mutated)
                     made += 1
-                    how = harness.killed(file, rule_id, start, end, mutated)
+                    if rule_id.startswith("template "):
+                        how = harness.killed_template(file, rule_id.split()[1], start, end, mutated)
+                    else:
+                        how = harness.killed(file, rule_id, start, end, mutated)
                     by_loader += how == "loader"
                     if how is None:
                         line, before, after = _describe(text, a, b, new)
