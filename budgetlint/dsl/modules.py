@@ -45,7 +45,8 @@ def link(parsed: list[ast.RuleFile]) -> Linked:
     paths: dict[str, list[str]] = {}  # module → the files of that name
     for rf in parsed:
         module = module_name(rf.path)
-        paths.setdefault(module, []).append(rf.path)
+        if rf.path not in paths.setdefault(module, []):  # one file given in parts (bench/mutants.py)
+            paths[module].append(rf.path)
         names = own.setdefault(module, {})
         for item in (*rf.defines, *rf.templates):
             kind = "template" if type(item) is ast.RuleTemplate else "definition"
