@@ -63,7 +63,7 @@ def test_a_literal_index_into_a_tuple_the_rules_build_is_reported():
         "message '{check[1]}'",
     )
     places = _places(text, "BL002")
-    assert places == ["r.rules:6:40", "r.rules:7:10", "r.rules:7:22", "r.rules:7:58", "r.rules:8:11"]
+    assert places == ["r.rules:6:40", "r.rules:7:10", "r.rules:7:22", "r.rules:7:58", "r.rules:8:13"]
     assert "rule R-1: positional read check[0] of a list the rules build" in _found(text, "BL002")[1]
 
 
@@ -293,3 +293,10 @@ def test_a_definition_the_loader_refuses_is_a_lint_line_not_a_crash(folder):
     assert proc.returncode == 1 and proc.stdout.startswith(
         "more.rules:1:1: BL008 definition 'count' has the name"
     )
+
+
+def test_a_finding_in_a_message_hole_is_placed_at_the_hole():
+    text = _rule(
+        "R-1", "let p = [1, 2]", "assert true", "message 'a {p} b {{x}} {p[0]}' message_en \"{p[1]}\""
+    )
+    assert _places(text, "BL002") == ["r.rules:5:27", "r.rules:5:47"]

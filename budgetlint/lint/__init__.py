@@ -40,11 +40,12 @@ def lint_sources(
     LintError if a file does not parse."""
     from budgetlint.dsl.parser import RuleSyntaxError, parse_rules
     from budgetlint.lint import positional, rules, text, usage
+    from budgetlint.lint.walk import place_holes
 
     parsed, problems = [], []
     for name, content in sources:
         try:
-            parsed.append(parse_rules(content, name))
+            parsed.append(place_holes(parse_rules(content, name), content))
         except RuleSyntaxError as err:
             problems.append(err.render())
     if problems:

@@ -3,6 +3,7 @@ node, the names an expression reads, the expressions of a step, the bodies of a 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from typing import NamedTuple
 
@@ -100,3 +101,58 @@ def literal_index(selector) -> int | None:
     if type(selector) is not ast.Literal or isinstance(selector.value, bool | str) or selector.value is None:
         return None
     return -int(selector.value) if negate else int(selector.value)
+
+
+_HOLE = re.compile(r"\{\{|\}\}|\{([^{}]*)\}")  # as the parser finds a message's holes
+
+
+def _shifted(node, line: int, by: int):
+    """node with the column of every span on line moved by `by`."""
+    if type(node) is ast.Span:
+        return node._replace(column=node.column + by) if node.line == line else node
+    if isinstance(node, tuple):
+        values = (_shifted(v, line, by) if isinstance(v, tuple) else v for v in node)
+        return type(node)(*values) if hasattr(node, "_fields") else tuple(values)
+    return node
+
+
+def _placed_message(message, lines: list[str]):
+    """A message whose holes' spans point at the holes: the parser places a hole's expression from
+    the string's start, not the hole's. A triple-quoted message is left as parsed."""
+    line, column = message.span.line, message.span.column
+    source = lines[line - 1] if 0 < line <= len(lines) else ""
+    if source[column - 1 : column + 2] in ('"""', "'''") or column > len(source):
+        return message
+    starts = iter(m.start() for m in _HOLE.finditer(source, column) if m.group(1) is not None)
+    parts = []
+    for part in message.parts:
+        if isinstance(part, tuple):
+            start = next(starts, None)
+            if start is None:
+                return message
+            part = (_shifted(part[0], line, start + 2 - column), part[1])
+        parts.append(part)
+    return message._replace(parts=tuple(parts))
+
+
+def place_holes(rf: ast.RuleFile, text: str) -> ast.RuleFile:
+    """rf with each message's hole expressions placed at their own line:col."""
+    lines = text.splitlines()
+
+    def steps(body: tuple) -> tuple:
+        return tuple(
+            s._replace(
+                **{
+                    k: _placed_message(getattr(s, k), lines)
+                    for k in ("message", "message_en")
+                    if getattr(s, k)
+                }
+            )
+            if type(s) is ast.Check
+            else s
+            for s in body
+        )
+
+    rules = tuple(r._replace(steps=steps(r.steps)) for r in rf.rules)
+    templates = tuple(t._replace(body=t.body._replace(steps=steps(t.body.steps))) for t in rf.templates)
+    return rf._replace(rules=rules, templates=templates)
