@@ -38,18 +38,15 @@ def lint_sources(
     cases (budgetlint.cases.Case) are those the rules' tests are looked for in; None: the
     untested-rule check is not made. select: only these codes (all if empty); ignore: not these.
     LintError if a file does not parse."""
-    from budgetlint.dsl.parser import RuleSyntaxError, parse_rules
     from budgetlint.lint import positional, rules, text, usage
     from budgetlint.lint.walk import place_holes
+    from budgetlint.rulebook import parse_sources
 
-    parsed, problems = [], []
-    for name, content in sources:
-        try:
-            parsed.append(place_holes(parse_rules(content, name), content))
-        except RuleSyntaxError as err:
-            problems.append(err.render())
+    # through the cache of parsed rule files that every command shares: Lark is most of the time
+    parsed, problems = parse_sources([(name, content.encode("utf-8")) for name, content in sources], [])
     if problems:
         raise LintError(problems)
+    parsed = [place_holes(rf, content) for rf, (_name, content) in zip(parsed, sources, strict=True)]
     wanted = set(select) or {c.code for c in CHECKS}
     wanted -= set(ignore)
     found: list[LintFinding] = []
