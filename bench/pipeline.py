@@ -1,9 +1,12 @@
 """Benchmark the per-document pipeline (warm) and a cold `budgetlint check` run.
 
-    python bench/pipeline.py [--runs N] [--per-rule] [--sample PATH ...]
+    python bench/pipeline.py [--runs N] [--per-rule] [--sample PATH ...] [--yaml PATH ...]
 
 Warm: load bytes + schema validation + every rule of the built-in rulebook on the seed sample,
 in one process after one warm-up (median of N runs; also split into its stages).
+--yaml PATH: the whole pipeline on a YAML document against the same document written as JSON
+(issue 15: at most 3×), measured in the same run; also through PyYAML's composer and constructor
+(the reader before the one-loop one), for comparison.
 Cold: wall time of `budgetlint check samples/xunwu-2023-social-insurance.json` against
 `python -c "import click"`, interleaved in the same run (median of N each), reported as a ratio
 because machines are noisy. The rule-file cache and the compiled modules (.pyc, in a temporary
@@ -75,6 +78,48 @@ def warm(runs: int, sample: Path = SAMPLE) -> float:
     return pipeline
 
 
+def yaml_vs_json(runs: int, path: Path) -> None:
+    """Whole pipeline (load, validate, rules, locate their findings) per document, YAML ÷ JSON."""
+    from budgetlint import yamlload
+    from budgetlint.cli import GC_THRESHOLDS
+    from budgetlint.engine import rule_findings
+    from budgetlint.importer.output import to_json
+    from budgetlint.loader import load_bytes
+    from budgetlint.resources import rules_dir
+    from budgetlint.rulebook import load_rulebook
+    from budgetlint.schema import load_schema, validate
+
+    rulebook = load_rulebook([rules_dir()], load_schema())
+    gc.set_threshold(*GC_THRESHOLDS)
+    gc.freeze()
+    raw_yaml = path.read_bytes()
+    raw_json = to_json(load_bytes(raw_yaml, path.name).data).encode()
+    json_name = path.with_suffix(".json").name
+
+    def full(raw, name):
+        d = load_bytes(raw, name)
+        if not validate(d.data):
+            rule_findings(d, rulebook)
+
+    ms_json = _median_ms(lambda: full(raw_json, json_name), runs)
+    ms_yaml = _median_ms(lambda: full(raw_yaml, path.name), runs)
+    fast = yamlload._FAST
+    yamlload._FAST = False  # PyYAML's composer and safe constructor over libyaml's events
+    try:
+        ms_composed = _median_ms(lambda: full(raw_yaml, path.name), runs)
+    finally:
+        yamlload._FAST = fast
+    load_json = _median_ms(lambda: load_bytes(raw_json, json_name), runs)
+    load_yaml = _median_ms(lambda: load_bytes(raw_yaml, path.name), runs)
+    print(f"{path.name}: whole pipeline per document (load, validate, all rules, locate)")
+    print(
+        f"  as JSON {ms_json:.2f} ms (load {load_json:.2f}), as YAML {ms_yaml:.2f} ms (load {load_yaml:.2f})"
+    )
+    print(f"  ratio YAML ÷ JSON: {ms_yaml / ms_json:.2f} (issue 15: at most 3)")
+    before = ms_composed / ms_json
+    print(f"  YAML through PyYAML's composer and constructor: {ms_composed:.2f} ms, {before:.2f}× JSON")
+
+
 def per_rule(runs: int, top: int = 20) -> None:
     """The costliest rules: each evaluated alone, best of N (memoised definitions recomputed)."""
     from budgetlint.dsl.rules import Pointers
@@ -128,7 +173,11 @@ if __name__ == "__main__":
     parser.add_argument("--per-rule", action="store_true", help="also list the costliest rules")
     parser.add_argument("--sample", action="append", type=Path, default=[],
                         help="also time this document (ratio to the seed; repeatable)")  # fmt: skip
+    parser.add_argument("--yaml", action="append", type=Path, default=[],
+                        help="also time this YAML document against it as JSON (repeatable)")  # fmt: skip
     args = parser.parse_args()
+    for path in args.yaml:
+        yaml_vs_json(args.runs * 5, path)
     seed = warm(args.runs * 5)
     for other in args.sample:
         print(f"  ratio to the seed: {warm(args.runs * 5, other) / seed:.2f}")

@@ -21,7 +21,10 @@ class TooLarge(Exception):
 
 try:  # libyaml's scanner and parser, ~6× faster than PyYAML's pure-Python ones, where installed
     from yaml.cyaml import CParser as _Parser
+
+    _FAST = True  # the one-loop reader below: libyaml's events are cheap, PyYAML's composer is not
 except ImportError:  # pragma: no cover - a PyYAML built without libyaml
+    _FAST = False
 
     class _Parser(yaml.reader.Reader, yaml.scanner.Scanner, yaml.parser.Parser):
         """The pure-Python reader, scanner and parser, as yaml.SafeLoader stacks them."""
@@ -146,7 +149,151 @@ class RecursiveAlias(Exception):
         self.mark = mark
 
 
+class _Fallback(Exception):
+    """Something the one-loop reader leaves to the composer and constructor: an anchor, an alias,
+    an explicit tag, a key that is not plain text, a duplicate key, a number int() or nothing
+    reads, a limit reached, a syntax error. They read the text again and give their message."""
+
+
+_TAG = "tag:yaml.org,2002:"
+_RESOLVERS = _Loader.yaml_implicit_resolvers  # first character → [(tag, pattern)], as Resolver.resolve
+_NO_RESOLVERS: list = []
+_BOOLS = yaml.constructor.SafeConstructor.bool_values
+_NOT_NUMBERS = frozenset((".nan", ".inf", "-.inf", "+.inf"))
+
+
+def _plain(value: str):
+    """A plain scalar's value, resolved as the safe loader resolves and constructs it."""
+    for tag, pattern in _RESOLVERS.get(value[0] if value else "", _NO_RESOLVERS):  # noqa: B007
+        if pattern.match(value):
+            break
+    else:
+        return value  # tag:yaml.org,2002:str
+    if tag == _TAG + "null":
+        return None
+    if tag == _TAG + "bool":
+        return _BOOLS[value.lower()]
+    if tag == _TAG + "int" or tag == _TAG + "float":
+        text = value.replace("_", "")
+        if text.lower() in _NOT_NUMBERS:
+            raise _Fallback
+        try:
+            number = Decimal(text)
+        except InvalidOperation:  # 0x…, 0o…, 1:30: the constructor reads them
+            raise _Fallback from None
+        if number_out_of_range(number):
+            raise _Fallback
+        return number
+    if tag == _TAG + "timestamp":
+        return value  # dates stay text, as the constructor keeps them
+    raise _Fallback  # merge (<<), value (=), yaml (! & *): the constructor refuses them
+
+
+def _one_loop(text: str) -> tuple[object, dict[str, tuple[int, int]]]:
+    """The data and the positions straight from libyaml's events, in one loop: what the composer,
+    the constructor and the walk over the nodes give for the plain data a document is (mappings
+    with text keys, sequences, untagged scalars), with the same limits on values and depth.
+    Anything else raises _Fallback."""
+    from yaml.events import (
+        DocumentEndEvent,
+        DocumentStartEvent,
+        MappingEndEvent,
+        MappingStartEvent,
+        ScalarEvent,
+        SequenceEndEvent,
+        SequenceStartEvent,
+        StreamEndEvent,
+    )
+
+    get = _Parser(text).get_event
+    get()  # StreamStartEvent
+    if type(get()) is not DocumentStartEvent:
+        raise _Fallback  # an empty stream
+    positions: dict[str, tuple[int, int]] = {}
+    # open containers: [container, its pointer, the key read (None: a key comes next), its pointer]
+    stack: list[list] = []
+    root = None
+    nodes = 0
+    seen: dict = {}  # plain scalar text → its value
+    event = get()
+    while True:
+        kind = type(event)
+        if kind is MappingEndEvent or kind is SequenceEndEvent:
+            stack.pop()
+            if not stack:
+                event = get()
+                break
+            event = get()
+            continue
+        if kind is not ScalarEvent and kind is not MappingStartEvent and kind is not SequenceStartEvent:
+            raise _Fallback  # an alias (or an event out of place)
+        nodes += 1
+        if nodes > MAX_NODES or len(stack) >= MAX_DEPTH or event.anchor is not None:
+            raise _Fallback
+        if event.tag is not None:  # explicit, even the non-specific `!`: the composer resolves it
+            raise _Fallback
+        mark = event.start_mark
+        if kind is ScalarEvent:
+            value = event.value
+            if event.implicit[0]:  # plain: resolved once per distinct text (keys repeat)
+                text_ = value
+                value = seen.get(text_, seen)
+                if value is seen:
+                    value = seen[text_] = _plain(text_)
+        if stack:
+            top = stack[-1]
+            parent = top[0]
+            if type(parent) is dict:
+                key = top[2]
+                if key is None:  # this scalar is a key
+                    if kind is not ScalarEvent or type(value) is not str or value in parent:
+                        raise _Fallback  # a key that is not text, or a duplicate
+                    top[2] = value
+                    token = value if "/" not in value and "~" not in value else escape_pointer_token(value)
+                    top[3] = child = f"{top[1]}/{token}"
+                    positions[child] = (mark.line + 1, mark.column + 1)  # an entry: its key's place
+                    event = get()
+                    continue
+                pointer = top[3]
+                top[2] = None
+            else:
+                pointer = f"{top[1]}/{len(parent)}"
+                positions[pointer] = (mark.line + 1, mark.column + 1)
+        else:
+            parent = None
+            pointer = ""
+            positions[pointer] = (mark.line + 1, mark.column + 1)
+        if kind is not ScalarEvent:
+            value = {} if kind is MappingStartEvent else []
+            stack.append([value, pointer, None, None])
+        if parent is None:
+            root = value
+            if kind is ScalarEvent:  # a document that is one scalar
+                event = get()
+                break
+        elif type(parent) is dict:
+            parent[key] = value
+        else:
+            parent.append(value)
+        event = get()
+    if type(event) is not DocumentEndEvent or type(get()) is not StreamEndEvent:
+        raise _Fallback  # a second document: the composer says so
+    return root, positions
+
+
 def load_yaml_text(text: str, name: str) -> tuple[object, dict[str, tuple[int, int]]]:
+    """The data of a YAML document and the line:column of each JSON Pointer in it: from libyaml's
+    events in one loop where the document is plain data; else, and for every error, through
+    PyYAML's composer and safe constructor, which give the message and its place."""
+    if _FAST:
+        try:
+            return _one_loop(text)
+        except (_Fallback, yaml.YAMLError):
+            pass
+    return _load_composed(text, name)
+
+
+def _load_composed(text: str, name: str) -> tuple[object, dict[str, tuple[int, int]]]:
     loader = None
     try:
         loader = _Loader(text)  # its reader refuses control characters at once

@@ -161,10 +161,14 @@ def check_outputs(outputs: list[tuple[str, str]], inputs: list[tuple[str, object
               help="Skip named JSON/YAML files that do not declare `format: budgetlint/…`, as a folder "
                    "scan does (the pre-commit hook's mode).")  # fmt: skip
 @click.option("-v", "--verbose", is_flag=True, help="Name the files skipped as not budgetlint documents.")
+@click.option("--timings", is_flag=True,
+              help="Each rule's time, after the report, on stderr (checks serially).")  # fmt: skip
+@click.option("--timings-top", type=click.IntRange(min=0), default=20, show_default=True,
+              help="How many of the costliest rules --timings lists (0: all).")  # fmt: skip
 def check(files, fmt, output, rule_dirs, no_builtin_rules, config_file, no_config, select, ignore, fail_on,
           profile, rounding_per_item, waivers_file, baseline_file, write_baseline, jobs, statistics,
           stdin_filename, progress, color, declared_only, verbose, lang, extend_select, extend_ignore,
-          exclude, exit_zero) -> None:  # fmt: skip
+          exclude, exit_zero, timings, timings_top) -> None:  # fmt: skip
     """Check disclosure documents: files, folders (*.json, *.yaml, *.yml, *.pdf inside), globs, - (stdin).
 
     A .pdf (or .txt text of one) is imported on the fly; its findings give the page and line as line:column.
@@ -263,6 +267,11 @@ def check(files, fmt, output, rule_dirs, no_builtin_rules, config_file, no_confi
         reporter.sources = {s.name: s for s in sources}
     post.keep_known = reporter.wants_baselined
     summary = Summary(fail_on=config.fail_on, statistics=statistics)
+    if timings:  # measured in this process: the documents are checked serially, whatever --jobs says
+        from budgetlint import engine
+        from budgetlint.timings import RuleTimings
+
+        engine.TIMINGS, jobs = RuleTimings(), 1
     bar = batch.Progress(len(sources), enabled=progress)
     skipped: list[str] = []  # found files that are not budgetlint documents: not counted, never failing
     try:
@@ -309,6 +318,8 @@ def check(files, fmt, output, rule_dirs, no_builtin_rules, config_file, no_confi
         from budgetlint.report.text import statistics_lines
 
         click.echo("\n".join(statistics_lines(summary, reporter.rules, reporter.lang)), err=True)
+    if timings:
+        click.echo("\n".join(engine.TIMINGS.lines(timings_top)), err=True)
     if writer is not None:
         try:
             n = writer.write()
