@@ -300,3 +300,8 @@ def test_a_finding_in_a_message_hole_is_placed_at_the_hole():
         "R-1", "let p = [1, 2]", "assert true", "message 'a {p} b {{x}} {p[0]}' message_en \"{p[1]}\""
     )
     assert _places(text, "BL002") == ["r.rules:5:27", "r.rules:5:47"]
+
+
+def test_a_hole_in_a_later_string_of_a_message_is_placed_at_its_own_line_and_column():
+    text = _rule("R-1", "let p = [1, 2]", "assert true", "message 'x {p[0]}' # {p[9]}", "  'y' \"{p}{p[1]}\"")
+    assert _places(text, "BL002") == ["r.rules:5:15", "r.rules:6:14"]

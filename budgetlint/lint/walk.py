@@ -116,21 +116,38 @@ def _shifted(node, line: int, by: int):
     return node
 
 
+_STRING = re.compile(r"""\"(?:[^\"\\\n]|\\.)*\"|'(?:[^'\\\n]|\\.)*'""")
+
+
+def _line_holes(source: str, start: int) -> list[int]:
+    """For each hole of the strings of a line from start on, in order: how far right of where the
+    parser places its expression (the string's column) the hole's expression really starts."""
+    out = []
+    for string in _STRING.finditer(source, start):
+        for m in _HOLE.finditer(source, string.start() + 1, string.end() - 1):
+            if m.group(1) is not None:
+                out.append(m.start() + 1 - string.start())
+    return out
+
+
 def _placed_message(message, lines: list[str]):
     """A message whose holes' spans point at the holes: the parser places a hole's expression from
-    the string's start, not the hole's. A triple-quoted message is left as parsed."""
-    line, column = message.span.line, message.span.column
-    source = lines[line - 1] if 0 < line <= len(lines) else ""
-    if source[column - 1 : column + 2] in ('"""', "'''") or column > len(source):
+    the start of its string, not of the hole. A message may be several strings, over several lines
+    (its first line is read from the message's column on); a triple-quoted one is left as parsed."""
+    first, column = message.span.line, message.span.column
+    source = lines[first - 1] if 0 < first <= len(lines) else ""
+    if source[column - 1 : column + 2] in ('"""', "'''"):
         return message
-    starts = iter(m.start() for m in _HOLE.finditer(source, column) if m.group(1) is not None)
+    holes: dict[int, list[int]] = {}  # line → the shifts of its holes not yet used
     parts = []
     for part in message.parts:
         if isinstance(part, tuple):
-            start = next(starts, None)
-            if start is None:
-                return message
-            part = (_shifted(part[0], line, start + 2 - column), part[1])
+            line = part[0].span.line
+            if line not in holes:
+                text = lines[line - 1] if 0 < line <= len(lines) else ""
+                holes[line] = _line_holes(text, column - 1 if line == first else 0)
+            if holes[line]:
+                part = (_shifted(part[0], line, holes[line].pop(0)), part[1])
         parts.append(part)
     return message._replace(parts=tuple(parts))
 
