@@ -266,4 +266,4 @@ def test_a_message_written_as_several_strings_is_their_text_joined():
 def test_a_mistake_in_the_second_string_of_a_message_points_at_its_line():
     source = f"rule R-1 {{ {META}\n  assert false\n  message 'a'\n    '{{nme}}'\n}}\n"
     _, problems = _build(("r.rules", source), schema=load_schema())
-    assert [p.split(";")[0] for p in problems] == ["r.rules:4:5: unbound name 'nme'"]
+    assert [p.split(";")[0] for p in problems] == ["r.rules:4:7: unbound name 'nme'"]

@@ -284,6 +284,7 @@ class _ToAst(Transformer):
         parts: list = []
         pos = 0
         span = self._span(token)
+        places = self._hole_places(token, span)
         for m in _HOLE.finditer(text):
             parts.append(text[pos : m.start()])
             pos = m.end()
@@ -294,7 +295,8 @@ class _ToAst(Transformer):
             fm = _FORMAT.match(inner)
             if fm:
                 inner, fmt = fm.group(1), fm.group(2)
-            parts.append((parse_expression(inner, self.file, span.line, span.column), fmt))
+            line, column = next(places, (span.line, span.column))
+            parts.append((parse_expression(inner, self.file, line, column), fmt))
         parts.append(text[pos:])
         merged: list = []
         for p in parts:
@@ -303,6 +305,24 @@ class _ToAst(Transformer):
             elif p != "":
                 merged.append(p)
         return ast.Template(span, tuple(merged))
+
+    @staticmethod
+    def _hole_places(token: Token, span: ast.Span):
+        """line:column in the file where each hole's expression starts, in order (escapes hold
+        no braces, so the string as written has the same holes as its text). A triple-quoted
+        string is dedented: its holes are placed at the string's start."""
+        raw = str(token)
+        if raw.startswith('"""'):
+            return iter(())
+        out = []
+        for m in _HOLE.finditer(raw, 1, len(raw) - 1):
+            if m.group(1) is None:
+                continue
+            at = m.start() + 1
+            newline = raw.rfind("\n", 0, at)
+            line = span.line + raw.count("\n", 0, at)
+            out.append((line, at - newline if newline >= 0 else span.column + at))
+        return iter(out)
 
     # --- expressions
     def cond(self, meta, c):

@@ -39,14 +39,12 @@ def lint_sources(
     untested-rule check is not made. select: only these codes (all if empty); ignore: not these.
     LintError if a file does not parse."""
     from budgetlint.lint import positional, rules, text, usage
-    from budgetlint.lint.walk import place_holes
     from budgetlint.rulebook import parse_sources
 
     # through the cache of parsed rule files that every command shares: Lark is most of the time
     parsed, problems = parse_sources([(name, content.encode("utf-8")) for name, content in sources], [])
     if problems:
         raise LintError(problems)
-    parsed = [place_holes(rf, content) for rf, (_name, content) in zip(parsed, sources, strict=True)]
     wanted = set(select) or {c.code for c in CHECKS}
     wanted -= set(ignore)
     found: list[LintFinding] = []
