@@ -4,7 +4,6 @@ name absolute globs or come by the hundred thousand, very long paths, a rule fil
 from __future__ import annotations
 
 import json
-import time
 from datetime import date
 from pathlib import Path
 
@@ -75,18 +74,33 @@ def test_a_waiver_with_an_absolute_glob_is_reported_not_a_crash(tmp_path: Path):
     assert result.stdout.rstrip().splitlines()[-1].startswith("Found ")
 
 
-def test_a_hundred_thousand_waivers_are_matched_quickly(tmp_path: Path):
-    entries = [Waiver(i, 1, f"docs/unit-{i}.json", f"R-{i % 50}", None, "r") for i in range(100_000)]
+class _CountingList(list):
+    """A list that counts how many of its elements are read."""
+
+    reads = 0
+
+    def __getitem__(self, i):
+        _CountingList.reads += 1
+        return super().__getitem__(i)
+
+
+def test_a_hundred_thousand_waivers_are_matched_without_reading_each(tmp_path: Path):
+    entries = _CountingList(
+        Waiver(i, 1, f"docs/unit-{i}.json", f"R-{i % 50}", None, "r") for i in range(100_000)
+    )
     entries.append(Waiver(0, 1, "docs/*.json", "R-7", "/a", "r"))
     waivers = Waivers(tmp_path / "w.yaml", "w.yaml", entries, date(2024, 1, 1))
-    start = time.perf_counter()
+    _CountingList.reads = 0
     for n in range(20):
         doc = str(tmp_path / "docs" / f"other-{n}.json")
         waivers.mark_checked(doc)
         for k in range(200):
             waivers.find(doc, Finding(doc, 1, 1, f"R-{k % 50}", "error", "m", "/a"))
+    # 4,000 findings, each reading only the waivers that name its document (the glob), not the
+    # 2,000 of its rule: the cost does not grow with the waivers file (no timed assertion: a
+    # loaded machine cannot fail it)
+    assert _CountingList.reads <= 4_000 * 2
     assert len(waivers.problems()) == 100_000  # none names a file; the glob waived the R-7s
-    assert time.perf_counter() - start < 10
     assert entries[-1].used == 80
 
 
