@@ -18,7 +18,8 @@ from pathlib import Path
 
 from budgetlint.atomic import write_text
 from budgetlint.findings import Finding, escape_pointer_token, unescape_pointer_token
-from budgetlint.loader import InputError
+from budgetlint.jsonpos import DuplicateKey, DuplicateKeyAt, LineIndex, index_json, loads_recording_objects
+from budgetlint.loader import Document, InputError, decode, read_file
 
 FORMAT = "budgetlint-baseline"
 VERSION = 2  # 1: entries keyed by the array-index pointer (still read: see load_baseline)
@@ -202,14 +203,43 @@ class Baseline:
         return sum(n for (doc, *_), n in self.entries.items() if doc in self.checked and n > 0)
 
 
-MAX_COUNT = 10**9
+def _entry_label(pointer: str) -> str:
+    """ "findings[N]: " for a pointer into the N-th entry."""
+    tokens = pointer.split("/")[1:]
+    return f"findings[{tokens[1]}]: " if tokens[:1] == ["findings"] and len(tokens) > 1 else ""
+
+
+def _parse(text: str, name: str):
+    """The baseline's JSON as data (Decimal numbers) and a Document that places a pointer in it.
+    Not the document loader: a baseline's counts and versions are judged by its schema, and an
+    archive's baseline may hold more values than one document may."""
+    try:
+        data, objects = loads_recording_objects(text, parse_int=Decimal, parse_float=Decimal)
+    except json.JSONDecodeError as err:
+        raise InputError(name, f"invalid JSON: {err.msg}", err.lineno, err.colno) from None
+    except DuplicateKey:
+        try:
+            index_json(text, check_duplicates=True)
+        except DuplicateKeyAt as dup:
+            line, col = LineIndex(text).position(dup.offset)
+            raise InputError(name, f"duplicate key {dup.key!r} at {dup.pointer}", line, col) from None
+        except RecursionError:
+            pass
+        raise InputError(name, "duplicate key") from None
+    except RecursionError:
+        raise InputError(name, "invalid baseline: nested too deeply") from None
+    except ValueError as err:  # NaN, Infinity
+        raise InputError(name, f"invalid JSON: {err}") from None
+    return data, Document(name, data, text, "json", _objects=objects)
 
 
 def load_baseline(path: Path) -> Baseline:
-    """Read a baseline; InputError naming the file (and the entry) for anything but the shapes
-    BaselineWriter writes (version 2, and version 1, whose entries name a pointer instead of an
-    identity: it is still matched, and `--write-baseline` rewrites it as version 2)."""
-    from budgetlint.loader import read_file
+    """Read a baseline and validate it against its JSON Schema (budgetlint/schema/
+    baseline.schema.json) as a document is: InputError at the problem's line:column, a wrong format
+    or version said before anything else. Version 2 is what BaselineWriter writes; version 1, whose
+    entries name a pointer instead of an identity, is still matched, and `--write-baseline`
+    rewrites it as version 2."""
+    from budgetlint.schema.inputs import first, problems
 
     name = str(path)
     try:
@@ -218,43 +248,23 @@ def load_baseline(path: Path) -> Baseline:
         if err.message == "no such file":
             raise InputError(name, "no such baseline file (write one with --write-baseline)") from None
         raise
+    payload, doc = _parse(decode(raw, name), name)
     try:
-        payload = json.loads(raw.decode("utf-8"), parse_int=Decimal, parse_float=Decimal)
-    except json.JSONDecodeError as err:
-        raise InputError(name, f"invalid JSON: {err.msg}", err.lineno, err.colno) from None
-    except UnicodeDecodeError as err:
-        raise InputError(name, f"cannot read: {err}") from None
-    except RecursionError:
+        found = problems("baseline", payload)
+    except RecursionError:  # nested too deeply for a validator (a list of lists …)
         raise InputError(name, "invalid baseline: nested too deeply") from None
-    except ValueError as err:  # NaN, Infinity
-        raise InputError(name, f"invalid JSON: {err}") from None
-    if not isinstance(payload, dict) or payload.get("format") != FORMAT:
-        raise InputError(name, f'not a budgetlint baseline (expected "format": "{FORMAT}")')
-    version = payload.get("version")
-    if version not in VERSIONS or isinstance(version, bool):
-        shown = str(version)[:20] if isinstance(version, Decimal | str) else type(version).__name__
-        raise InputError(name, f"baseline version {shown} is not supported (use {VERSION})")
-    version = int(version)
-    findings = payload.get("findings")
-    if findings is None:
-        findings = []
-    if not isinstance(findings, list):
-        raise InputError(name, '"findings" must be a list of entries')
-    entries: Counter = Counter()
+    problem = first(found, doc.position, before=("", "/format", "/version"))
+    if problem is not None:
+        try:
+            line, col = doc.position(problem.pointer)
+        except RecursionError:
+            line = col = None
+        raise InputError(name, _entry_label(problem.pointer) + problem.message, line, col)
+    version = int(payload["version"])
     where = "pointer" if version == 1 else "id"
-    for i, e in enumerate(findings):
-        keys = ("file", "rule", where, "hash")
-        if not isinstance(e, dict) or not all(isinstance(e.get(k), str) for k in keys):
-            raise InputError(name, f"findings[{i}]: each entry needs {', '.join(keys[:3])} and hash (text)")
-        count = e.get("count", Decimal(1))
-        if (
-            not isinstance(count, Decimal)
-            or not count.is_finite()
-            or count != count.to_integral_value()
-            or not 1 <= count <= MAX_COUNT
-        ):
-            raise InputError(name, f"findings[{i}]: count must be a whole number from 1 to {MAX_COUNT:,}")
-        entries[(e["file"], e["rule"], e[where], e["hash"])] += int(count)
+    entries: Counter = Counter()
+    for e in payload.get("findings") or []:
+        entries[(e["file"], e["rule"], e[where], e["hash"])] += int(e.get("count", 1))
     return Baseline(path, entries, version)
 
 

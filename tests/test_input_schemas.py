@@ -5,6 +5,7 @@ a document's problem is — `file:line:col: error: message`, exit 2, one line, n
 from __future__ import annotations
 
 import json
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -41,6 +42,12 @@ def test_the_validators_agree_on_the_problems():
         "waivers": [{"document": "a", "rule": "R", "approver": 1, "expires": "31/12/2025"}, 5],
         "config": {"fail_on": "x", "select": [["A"]], "severity": {"P": "fatal"}, "tolerance": True},
         "cases": [{"name": "x", "rule": "A", "expect": [{"rule": "Y", "message": 45}], "settings": []}],
+        "baseline": {
+            "format": "budgetlint-baseline",
+            "version": Decimal(1),
+            "findings": [{"file": "a", "rule": "R", "hash": 5, "count": Decimal("1.5")}, 7, {"id": "x"}],
+            "extra": None,
+        },
     }
     for kind, data in bad.items():
         fast = sorted(inputs.problems(kind, data))
@@ -222,3 +229,89 @@ def test_every_builtin_case_file_meets_its_schema():
 def test_the_schemas_are_json():
     for kind in KINDS:
         assert json.loads(schema_file(kind).read_text(encoding="utf-8"))["$schema"].endswith("2020-12/schema")
+
+
+# --- baselines (JSON: positions as a document's) --------------------------------------------------
+
+_HEAD = '{"format": "budgetlint-baseline", "version": 2, "findings": [\n'
+_ENTRY = '  {"file": "a.json", "rule": "R", "id": "", "pointer": "", "hash": "h"'
+
+
+@pytest.mark.parametrize(
+    ("text", "start", "fragment"),
+    [
+        (
+            _HEAD + _ENTRY + "},\n" + _ENTRY + ', "count": 0}\n]}',
+            ":3:73: error: findings[1]:",
+            "count must be",
+        ),
+        (
+            _HEAD + _ENTRY + "},\n" + _ENTRY + ', "note": "x"}\n]}',
+            ":3:73: error: findings[1]:",
+            "unknown key 'note'",
+        ),
+        (
+            _HEAD + '  {"file": "a.json", "rule": "R", "hash": "h"}\n]}',
+            ":2:3: error: findings[0]:",
+            "'id' is required",
+        ),
+        (
+            _HEAD + '  {"file": 5, "rule": "R", "id": "", "hash": "h"}\n]}',
+            ":2:4: error: findings[0]:",
+            "'file' is text",
+        ),
+        (_HEAD + "  []\n]}", ":2:3: error: findings[0]:", "expected an entry"),
+        (
+            '{"format": "budgetlint-baseline", "version": 1, "findings": [\n'
+            '  {"file": "a", "rule": "R", "id": "", "hash": "h"}]}',
+            ":2:3: error: findings[0]:",
+            "'pointer' is required (text): a version 1 entry",
+        ),
+        (
+            '{"format": "budgetlint-baseline",\n "version": 2,\n "findings": {}}',
+            ":3:2: error:",
+            '"findings" must be a list',
+        ),
+        (
+            '{"format": "budgetlint-baseline",\n "version": 2,\n "extra": 1}',
+            ":3:2: error:",
+            "unknown key 'extra'",
+        ),
+        # the format and the version are said first, whatever else is wrong
+        ('{"extra": 1,\n "format": "sarif", "version": 2}', ":2:2: error:", "not a budgetlint baseline"),
+        (
+            '{"format": "budgetlint-baseline", "findings": [7],\n "version": 3}',
+            ":2:2: error:",
+            "version 3 is not supported",
+        ),
+        ("[]", ":1:1: error:", "not a budgetlint baseline"),
+        (
+            '{"format": "budgetlint-baseline", "version": 2, "version": 2}',
+            ":1:49: error:",
+            "duplicate key 'version'",
+        ),
+    ],
+)
+def test_a_bad_baseline_is_placed_at_its_entry_or_key(tmp_path: Path, text, start, fragment):
+    (tmp_path / "b.json").write_text(text, encoding="utf-8")
+    result = run_cli("check", "--no-config", "--baseline", "b.json", str(SAMPLE), cwd=tmp_path)
+    _one_clear_line(result, "b.json" + start, fragment)
+
+
+def test_the_api_gives_a_baseline_problem_as_a_diagnostic(tmp_path: Path):
+    from budgetlint.api import BudgetlintError, Run
+    from budgetlint.config import Config
+
+    path = tmp_path / "b.json"
+    path.write_text('{"format": "budgetlint-baseline",\n "version": 2,\n "findings": [{"file": 1}]}\n')
+    with pytest.raises(BudgetlintError) as info:
+        Run(Config(), baseline=path).check_file(SAMPLE)
+    [d] = info.value.diagnostics
+    assert (d.file, d.line, d.column) == (str(path), 3, 15) and d.message.startswith("findings[0]: ")
+
+
+def test_a_written_baseline_meets_its_schema(tmp_path: Path):
+    path = tmp_path / "b.json"
+    assert run_cli("check", "--no-config", "--write-baseline", str(path), str(SAMPLE)).returncode == 0
+    payload = json.loads(path.read_text(encoding="utf-8"), parse_int=Decimal)
+    assert payload["findings"] and problems("baseline", payload) == []

@@ -1,4 +1,5 @@
-"""JSON Schemas of budgetlint's own input files — the config, a waivers file, a rule-test case file —
+"""JSON Schemas of budgetlint's own input files — the config, a waivers file, a rule-test case file,
+a baseline —
 validated as documents are (jsonschema-rs, else python-jsonschema with Decimal numbers), each
 problem a JSON Pointer into the file's data and a message, which the caller places at the
 pointer's line:column as it places a document's.
@@ -19,7 +20,7 @@ from typing import NamedTuple
 
 from budgetlint.findings import escape_pointer_token
 
-KINDS = ("config", "waivers", "cases")
+KINDS = ("config", "waivers", "cases", "baseline")
 _HERE = Path(__file__).resolve().parent
 
 
@@ -111,7 +112,7 @@ def _shown(value) -> str:
 
 
 def problems(kind: str, data) -> list[SchemaProblem]:
-    """Every way `data` breaks the input schema `kind` (config, waivers, cases), each once."""
+    """Every way `data` breaks the input schema `kind` (config, waivers, cases, baseline), each once."""
     out: dict[tuple[str, str], SchemaProblem] = {}
     for path, keyword, subschema, instance, message in _raw_errors(kind, data):
         pointer = "".join("/" + escape_pointer_token(str(p)) for p in path)
@@ -142,9 +143,12 @@ def problems(kind: str, data) -> list[SchemaProblem]:
     return list(out.values())
 
 
-def first(found: list[SchemaProblem], position) -> SchemaProblem | None:
-    """The problem that comes first in the file (position(pointer) → (line, column) or None)."""
+def first(found: list[SchemaProblem], position, before: tuple[str, ...] = ()) -> SchemaProblem | None:
+    """The problem that comes first in the file (position(pointer) → (line, column) or None); a
+    problem at one of the pointers `before` (in that order) comes before any other: what says the
+    file is not of its kind at all (a baseline's format and version) is said before its details."""
     if not found:
         return None
     far = (1 << 30, 0)
-    return min(found, key=lambda p: (position(p.pointer) or far, p.pointer))
+    rank = {pointer: n for n, pointer in enumerate(before)}
+    return min(found, key=lambda p: (rank.get(p.pointer, len(before)), position(p.pointer) or far, p.pointer))
