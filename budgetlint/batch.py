@@ -42,6 +42,9 @@ class FileResult(NamedTuple):
     identities: tuple[str, ...] | None = None
     legacy: tuple[str, ...] | None = None
     skipped: str | None = None  # not a budgetlint document (why): no finding, no failure
+    # each rule's time on this document (budgetlint.timings.RuleTimings), measured in the process
+    # that checked it; None unless the recipe asks for timings
+    timings: object = None
 
 
 class Recipe(NamedTuple):
@@ -57,6 +60,7 @@ class Recipe(NamedTuple):
     rounding_per_item: Decimal | None
     fingerprints: bool  # fingerprints and identities of the findings (baselines, waivers, SARIF)
     legacy: bool = False  # also the fingerprints of a version-1 baseline
+    timings: bool = False  # each rule's time on each document, returned with its result (--timings)
 
     def settings(self):
         """The engine's Settings of the run (budgetlint.engine.Settings)."""
@@ -220,6 +224,18 @@ class Checker:
 
 
 def check_source(source: Source, checker: Checker) -> FileResult:
+    """The document's result; with the recipe's timings, each rule's time on it as well, measured
+    here (in a worker process, the worker's) and sent back with the result."""
+    if not checker.recipe.timings:
+        return _check_source(source, checker)
+    from budgetlint.timings import measured
+
+    with measured() as spent:
+        result = _check_source(source, checker)
+    return result._replace(timings=spent) if spent.documents else result
+
+
+def _check_source(source: Source, checker: Checker) -> FileResult:
     from budgetlint.engine import check_document
     from budgetlint.loader import InputError, load_bytes, load_path, read_file
 

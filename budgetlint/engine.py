@@ -14,7 +14,8 @@ from budgetlint.rulebook import Rulebook
 from budgetlint.schema import validate
 from budgetlint.units import in_wan
 
-# A budgetlint.timings.RuleTimings while `check --timings` runs: each rule's time is added to it.
+# A budgetlint.timings.RuleTimings while `check --timings` checks a document: each rule's time is
+# added to it. Installed per document by budgetlint.timings.measured in the process checking it.
 TIMINGS = None
 
 

@@ -3,13 +3,19 @@
 The engine (budgetlint.engine.rule_findings) adds the wall time of each rule's generated function,
 from its call to its last hit, to the RuleTimings installed in engine.TIMINGS; nothing is measured
 when none is installed. A definition without parameters is computed once per document and
-memoised: its cost is charged to the first rule that needs it."""
+memoised: its cost is charged to the first rule that needs it.
+
+Under `--jobs N` each document is measured where it is checked: the process checking it installs
+a RuleTimings of its own for that document (`measured`) and returns it with the document's result
+(budgetlint.batch.FileResult.timings); the parent merges them into one table."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from time import perf_counter
 
-__all__ = ["RuleTimings", "perf_counter"]
+__all__ = ["RuleTimings", "measured", "perf_counter"]
 
 
 class RuleTimings:
@@ -55,7 +61,7 @@ class RuleTimings:
         rest = ranked[len(shown) :]
         out = [
             f"rule timings: {len(ranked)} rules on {self.documents} document(s), "
-            f"{total * 1000:.3f} ms in all (wall time of each rule's function, checked serially)",
+            f"{total * 1000:.3f} ms in all (wall time of each rule's function, summed over the documents)",
             f"{'rule':<12} {'total ms':>10} {'calls':>6} {'ms/call':>9} {'share':>7} {'hits':>6}",
         ]
         for rule_id, seconds, calls, hits in shown:
@@ -72,3 +78,16 @@ def _row(name: str, seconds: float, calls: int, hits: int, total: float) -> str:
     share = 100 * seconds / total if total else 0.0
     per_call = seconds * 1000 / calls if calls else 0.0
     return f"{name:<12} {seconds * 1000:>10.3f} {calls:>6} {per_call:>9.3f} {share:>6.1f}% {hits:>6}"
+
+
+@contextmanager
+def measured() -> Iterator[RuleTimings]:
+    """A RuleTimings installed in engine.TIMINGS for the block (one document's check, in whichever
+    process checks it), the one installed before put back after it."""
+    from budgetlint import engine
+
+    before, engine.TIMINGS = engine.TIMINGS, RuleTimings()
+    try:
+        yield engine.TIMINGS
+    finally:
+        engine.TIMINGS = before

@@ -73,15 +73,77 @@ def test_timings_list_every_rule_that_ran_and_leave_stdout_alone(fmt):
             assert by_rule[rule_id] == sum(1 for f in findings if f["rule"] == rule_id)
 
 
-def test_timings_top_n_sums_the_rest_and_jobs_run_serially():
+def test_timings_top_n_sums_the_rest():
     plain = run("check", "--format", "json", *DOCS)
     timed = run("check", "--format", "json", "--timings", "--timings-top", "5", "--jobs", "2", *DOCS)
     assert timed.stdout == plain.stdout
     total, documents, rows = _rows(timed.stderr)
-    assert documents == 2 and "checked serially" in timed.stderr
+    assert documents == 2 and "serially" not in timed.stderr
     assert len(rows) == 6 and rows[-1][0] == f"({len(_expected_calls()) - 5} more)"
     assert sum(r[2] for r in rows) == sum(_expected_calls().values())
     assert sum(r[1] for r in rows) == pytest.approx(total, abs=0.001 * len(rows) + 0.001)
+
+
+# three documents every built-in rule applies to (their profiles take in every rule)
+SEVERAL = [*DOCS, "samples/correct-department-2024.json"]
+
+
+def test_timings_under_jobs_are_measured_in_the_workers_and_summed():
+    """--jobs 2: each worker measures the documents it checks and returns the figures with their
+    results; the parent prints one table, every rule once, calls = rules × documents."""
+    rules = [r.info.id for r in load_rulebook([rules_dir()], load_schema()).rules]
+    serial = run("check", "--format", "json", "--timings", "--timings-top", "0", "--jobs", "1", *SEVERAL)
+    timed = run("check", "--format", "json", "--timings", "--timings-top", "0", "--jobs", "2", *SEVERAL)
+    assert timed.returncode == serial.returncode == 1
+    assert timed.stdout == serial.stdout
+    assert timed.stderr.count("rule timings: ") == 1
+    assert "serially" not in timed.stderr
+    total, documents, rows = _rows(timed.stderr)
+    assert documents == len(SEVERAL)
+    assert sorted(r[0] for r in rows) == sorted(rules)  # every rule, listed once
+    assert all(r[2] == len(SEVERAL) for r in rows)
+    assert sum(r[2] for r in rows) == len(rules) * len(SEVERAL)
+    assert sum(r[1] for r in rows) == pytest.approx(total, abs=0.001 * len(rows) + 0.001)
+    # the hits are the findings, whichever process found them
+    findings = json.loads(timed.stdout)["findings"]
+    assert {r[0]: r[5] for r in rows} == {
+        rule: sum(1 for f in findings if f["rule"] == rule) for rule in rules
+    }
+    assert {r[0]: (r[2], r[5]) for r in rows} == {r[0]: (r[2], r[5]) for r in _rows(serial.stderr)[2]}
+
+
+@pytest.mark.parametrize("start_method", ["fork", "spawn"])
+def test_a_worker_returns_each_documents_timings_with_its_result(start_method):
+    """Forked (the parent's rulebook) or spawned (rebuilt from the recipe, the figures pickled back)."""
+    import multiprocessing
+
+    from budgetlint import batch, engine
+
+    if start_method not in multiprocessing.get_all_start_methods():
+        pytest.skip(f"no {start_method} here")
+    rulebook = load_rulebook([rules_dir()], load_schema())
+    recipe = batch.Recipe((), True, None, None, None, False, timings=True)
+    sources = [batch.Source(path, str(ROOT / path)) for path in SEVERAL]
+    results = list(batch.run(sources, recipe, rulebook, jobs=2, start_method=start_method))
+    assert engine.TIMINGS is None  # nothing left installed in the parent
+    summed = RuleTimings()
+    for result in results:
+        assert result.error is None and isinstance(result.timings, RuleTimings)
+        assert result.timings.documents == 1
+        assert sum(result.timings.hits.values()) == len(result.findings)
+        summed.merge(result.timings)
+    assert summed.documents == len(SEVERAL)
+    assert set(summed.calls) == {r.info.id for r in rulebook.rules}
+    assert set(summed.calls.values()) == {len(SEVERAL)}
+
+
+def test_without_timings_nothing_is_measured():
+    from budgetlint import batch
+
+    rulebook = load_rulebook([rules_dir()], load_schema())
+    recipe = batch.Recipe((), True, None, None, None, False)
+    [result] = batch.run([batch.Source(DOCS[0], str(ROOT / DOCS[0]))], recipe, rulebook)
+    assert result.timings is None and result.findings
 
 
 def test_rule_timings_merge_adds_up():

@@ -162,7 +162,8 @@ def check_outputs(outputs: list[tuple[str, str]], inputs: list[tuple[str, object
                    "scan does (the pre-commit hook's mode).")  # fmt: skip
 @click.option("-v", "--verbose", is_flag=True, help="Name the files skipped as not budgetlint documents.")
 @click.option("--timings", is_flag=True,
-              help="Each rule's time, after the report, on stderr (checks serially).")  # fmt: skip
+              help="Each rule's time, summed over the documents (and --jobs workers), after the report, "
+                   "on stderr.")  # fmt: skip
 @click.option("--timings-top", type=click.IntRange(min=0), default=20, show_default=True,
               help="How many of the costliest rules --timings lists (0: all).")  # fmt: skip
 def check(files, fmt, output, rule_dirs, no_builtin_rules, config_file, no_config, select, ignore, fail_on,
@@ -245,7 +246,7 @@ def check(files, fmt, output, rule_dirs, no_builtin_rules, config_file, no_confi
     need_prints = bool(baseline or writer or waivers) or fmt == "sarif"
     legacy = baseline is not None and baseline.legacy  # a version-1 baseline: its own fingerprints
     recipe = batch.Recipe(
-        rule_paths, builtin, keep, config.profile, config.rounding_per_item, need_prints, legacy
+        rule_paths, builtin, keep, config.profile, config.rounding_per_item, need_prints, legacy, timings
     )
     report = None
     if output:
@@ -267,17 +268,18 @@ def check(files, fmt, output, rule_dirs, no_builtin_rules, config_file, no_confi
         reporter.sources = {s.name: s for s in sources}
     post.keep_known = reporter.wants_baselined
     summary = Summary(fail_on=config.fail_on, statistics=statistics)
-    if timings:  # measured in this process: the documents are checked serially, whatever --jobs says
-        from budgetlint import engine
+    if timings:  # each document's, measured where it is checked (a worker too) and returned with it
         from budgetlint.timings import RuleTimings
 
-        engine.TIMINGS, jobs = RuleTimings(), 1
+        spent = RuleTimings()
     bar = batch.Progress(len(sources), enabled=progress)
     skipped: list[str] = []  # found files that are not budgetlint documents: not counted, never failing
     try:
         reporter.begin()
         for result in batch.run(sources, recipe, rulebook, jobs=jobs or os.cpu_count() or 1):
             bar.step()
+            if result.timings is not None:
+                spent.merge(result.timings)
             if result.skipped:
                 skipped.append(result.name)
                 continue
@@ -319,7 +321,7 @@ def check(files, fmt, output, rule_dirs, no_builtin_rules, config_file, no_confi
 
         click.echo("\n".join(statistics_lines(summary, reporter.rules, reporter.lang)), err=True)
     if timings:
-        click.echo("\n".join(engine.TIMINGS.lines(timings_top)), err=True)
+        click.echo("\n".join(spent.lines(timings_top)), err=True)
     if writer is not None:
         try:
             n = writer.write()
