@@ -30,7 +30,9 @@ KEYS = (
     "exclude",
     "extend-select",
     "extend-ignore",
+    "lint-rules",
 )
+LINT_RULES_KEYS = ("line-length", "select", "ignore")  # of the `lint-rules` table
 
 
 class ConfigError(Exception):
@@ -63,6 +65,15 @@ class ConfigError(Exception):
 _EMPTY: Mapping[str, str] = MappingProxyType({})
 
 
+class LintRulesConfig(NamedTuple):
+    """`budgetlint lint-rules`' settings: the `lint-rules` table (`[lint-rules]` in budgetlint.toml,
+    `[tool.budgetlint.lint-rules]` in pyproject.toml); its options override them (docs/lint-rules.md)."""
+
+    line_length: int | None = None  # None: budgetlint.lint.DEFAULT_LINE_LENGTH
+    select: tuple[str, ...] = ()  # check codes (names given are read as their codes); (): every check
+    ignore: tuple[str, ...] = ()
+
+
 class Config(NamedTuple):
     """The settings of a run. A named tuple, immutable and compared by value: a frozen dataclass
     costs ~1 ms to create at import, on every run."""
@@ -86,6 +97,7 @@ class Config(NamedTuple):
     # paths to leave out of folder scans, globs and the hook: (folder the pattern is relative to, pattern)
     exclude: tuple[tuple[Path, str], ...] = ()
     extend_select: tuple[str, ...] = ()  # rules selected besides `select` (when `select` narrows)
+    lint_rules: LintRulesConfig = LintRulesConfig()  # `budgetlint lint-rules`' own table
 
     def error(self, key: str, message: str) -> ConfigError:
         """A problem with a key's value, placed where the key was set (the file's line, or a flag)."""
@@ -279,6 +291,8 @@ class _Where:
                 out += f"[{key}]"
             elif n == 0:
                 out += key
+            elif keys[0] == "lint-rules" and re.fullmatch("[A-Za-z0-9_-]+", key):  # its own keys, bare
+                out += f".{key}"
             else:
                 out += f'."{key}"'
         return out
@@ -329,6 +343,11 @@ def parse_table(table: dict, path: Path, prefix: str = "", text: str | None = No
             from budgetlint.hints import did_you_mean
 
             message = "unknown key" + (did_you_mean(keys[0], KEYS) or f" (known: {', '.join(KEYS)})")
+        elif problem.keyword == "additionalProperties" and keys[:1] == ("lint-rules",) and len(keys) == 2:
+            from budgetlint.hints import did_you_mean
+
+            known = LINT_RULES_KEYS
+            message = "unknown key" + (did_you_mean(keys[1], known) or f" (known: {', '.join(known)})")
         raise here.error(keys, message)
 
     values: dict = {}
@@ -360,12 +379,35 @@ def parse_table(table: dict, path: Path, prefix: str = "", text: str | None = No
                 values[key] = value
             elif key == "waivers":
                 values[key] = path.parent / value
+            elif key == "lint-rules":
+                values["lint_rules"] = _lint_rules(value, here)
         except ConfigError as err:
+            if err.file is not None:  # placed already, at a key inside the table
+                raise
             raise err.placed(str(path), here.position((key,))) from None
     if "waivers" not in values and (path.parent / WAIVERS_NAME).is_file():
         values["waivers"] = path.parent / WAIVERS_NAME
     origin = {k: (here.label((k,)), str(path), *(here.position((k,)) or (None, None))) for k in table}
+    for k in table.get("lint-rules", {}):  # "lint-rules.select" …: where lint-rules' own keys were set
+        keys = ("lint-rules", k)
+        origin[".".join(keys)] = (here.label(keys), str(path), *(here.position(keys) or (None, None)))
     return Config(path=path, prefix=prefix, origin=origin, **values)
+
+
+def _lint_rules(table: dict, here: _Where) -> LintRulesConfig:
+    """The `lint-rules` table (its types checked by the schema): check names read as their codes,
+    an unknown check refused at its key's line as any bad value is."""
+    from budgetlint.lint.model import codes_of
+
+    codes = {}
+    for key in ("select", "ignore"):
+        value = table.get(key, ())
+        try:
+            codes[key] = tuple(sorted(codes_of([value] if isinstance(value, str) else value, key)))
+        except ValueError as err:
+            raise here.error(("lint-rules", key), str(err).split(": ", 1)[1]) from None
+    length = table.get("line-length")
+    return LintRulesConfig(None if length is None else int(length), codes["select"], codes["ignore"])
 
 
 def _strings(value, where: str) -> list[str]:

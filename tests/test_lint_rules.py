@@ -305,3 +305,105 @@ def test_a_finding_in_a_message_hole_is_placed_at_the_hole():
 def test_a_hole_in_a_later_string_of_a_message_is_placed_at_its_own_line_and_column():
     text = _rule("R-1", "let p = [1, 2]", "assert true", "message 'x {p[0]}' # {p[9]}", "  'y' \"{p}{p[1]}\"")
     assert _places(text, "BL002") == ["r.rules:5:15", "r.rules:6:14"]
+
+
+# --- the config's lint-rules table ----------------------------------------------------------------
+
+
+def _long_and_unused(folder):
+    """more.rules: a 76-character line (BL001 under line-length 60), an unused let (BL004), a message
+    without a hole (BL007), an untested rule (BL005)."""
+    (folder / "more.rules").write_text(
+        _rule("M-1", "let spare = 1", "assert true", "message 'x' # " + "y" * 60)
+    )
+
+
+def _codes(proc) -> list[str]:
+    return [line.split()[1] for line in proc.stdout.splitlines()]
+
+
+@pytest.mark.parametrize(
+    ("name", "table"),
+    [
+        ("budgetlint.toml", "[lint-rules]\n"),
+        ("pyproject.toml", "[project]\nname = 'x'\n\n[tool.budgetlint.lint-rules]\n"),
+    ],
+)
+def test_the_config_table_sets_line_length_select_and_ignore(folder, name, table):
+    _long_and_unused(folder)
+    assert _codes(run_cli("lint-rules", "more.rules", cwd=folder)) == ["BL005", "BL004", "BL007"]
+    (folder / name).write_text(
+        table + "line-length = 60\nselect = ['BL001', 'unused-let', 'BL007']\nignore = 'BL007'\n"
+    )
+    proc = run_cli("lint-rules", "more.rules", cwd=folder)
+    assert proc.returncode == 1 and _codes(proc) == ["BL004", "BL001"], proc.stderr
+    assert proc.stdout.splitlines()[1].startswith(
+        "more.rules:5:61: BL001 line is 76 characters long (limit 60)"
+    )
+
+
+def test_the_options_override_the_config_table(folder):
+    _long_and_unused(folder)
+    (folder / "budgetlint.toml").write_text(
+        "[lint-rules]\nline-length = 60\nselect = ['BL001', 'BL004']\nignore = ['BL007', 'untested-rule']\n"
+    )
+    lint = lambda *args: _codes(run_cli("lint-rules", "more.rules", *args, cwd=folder))  # noqa: E731
+    assert lint() == ["BL004", "BL001"]
+    assert lint("--line-length", "80") == ["BL004"]  # --line-length replaces the config's
+    assert lint("--select", "BL004,BL005") == ["BL005", "BL004"]  # --select replaces its select …
+    assert lint("--select", "message-without-figure") == ["BL007"]  # … and runs a check it ignores
+    assert lint("--ignore", "BL004") == ["BL001"]  # --ignore adds to its ignore
+    assert lint("--no-config") == ["BL005", "BL004", "BL007"]
+    elsewhere = folder / "elsewhere.toml"
+    elsewhere.write_text("[lint-rules]\nselect = ['BL007']\n")
+    assert lint("--config", str(elsewhere)) == ["BL007"]
+
+
+@pytest.mark.parametrize(
+    ("text", "start", "fragment"),
+    [
+        (
+            "[lint-rules]\nline-lenght = 50\n",
+            ":2:1: error: lint-rules.line-lenght:",
+            "did you mean 'line-length'?",
+        ),
+        (
+            "lint-rules.colour = 'red'\n",
+            ":1:1: error: lint-rules.colour: unknown key",
+            "line-length, select, ignore",
+        ),
+        ("[lint-rules]\nline-length = 0\n", ":2:1: error: lint-rules.line-length:", "≥ 1, got 0"),
+        ("[lint-rules]\nline-length = '80'\n", ":2:1: error: lint-rules.line-length:", "got '80'"),
+        ("[lint-rules]\nignore = [3]\n", ":2:1: error: lint-rules.ignore[0]:", "non-empty strings"),
+        (
+            "# checks\n[lint-rules]\n\nselect = ['BL001', 'nope']\n",
+            ":4:1: error: lint-rules.select:",
+            "no check 'nope'",
+        ),
+        ("lint-rules = 120\n", ":1:1: error: lint-rules:", "expected a table"),
+    ],
+)
+def test_a_bad_lint_rules_table_is_an_error_at_its_line_for_every_command(folder, text, start, fragment):
+    from tests.conftest import SAMPLE
+
+    path = folder / "budgetlint.toml"
+    path.write_text(text, encoding="utf-8")
+    for args in (("lint-rules", "r.rules"), ("check", str(SAMPLE))):
+        proc = run_cli(*args, cwd=folder)
+        err = proc.stderr.strip()
+        assert proc.returncode == 2 and len(err.splitlines()) == 1, err
+        assert err.startswith(str(path) + start) and fragment in err, err
+        assert "Traceback" not in err
+    assert run_cli("lint-rules", "r.rules", "--no-config", cwd=folder).returncode == 0
+
+
+def test_the_config_reads_check_names_as_their_codes(tmp_path):
+    from budgetlint.config import LintRulesConfig, load_config
+
+    (tmp_path / "budgetlint.toml").write_text(
+        "select = ['PCT']\n\n[lint-rules]\nselect = 'unused-let, BL002'\n"
+    )
+    config = load_config(start=tmp_path)
+    assert config.lint_rules == LintRulesConfig(None, ("BL002", "BL004"), ())
+    assert config.select == ("PCT",)
+    assert load_config(use_files=False).lint_rules == LintRulesConfig()
