@@ -90,7 +90,7 @@ def test_a_syntax_error_inside_a_message_hole_is_a_syntax_error():
     text = f'rule M-1 {{ {HEAD}\n  assert true\n  message "{{x[1:]}}" }}\n'
     with pytest.raises(RuleSyntaxError) as info:
         parse_rules(text, "t.rules")
-    assert info.value.render().startswith("t.rules:3:11: syntax error: in {x[1:]}")
+    assert info.value.render().startswith("t.rules:3:13: syntax error: in {x[1:]}")
 
 
 def test_a_statement_given_twice_is_a_syntax_error_not_a_visit_error():
@@ -102,7 +102,7 @@ def test_a_message_hole_error_reaches_the_command_line_as_one_message(tmp_path: 
     (tmp_path / "m.rules").write_text(f'rule M-1 {{ {HEAD}\n assert true message "{{x[1:]}}" }}\n')
     result = run_cli("check", "--no-config", "--rules", str(tmp_path / "m.rules"), str(SAMPLE))
     assert result.returncode == 2
-    assert "m.rules:2:22: syntax error: in {x[1:]}" in result.stderr
+    assert "m.rules:2:24: syntax error: in {x[1:]}" in result.stderr
     assert "internal error" not in result.stderr
 
 
