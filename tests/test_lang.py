@@ -250,5 +250,5 @@ def test_message_en_is_checked_like_message(tmp_path):
 def test_rule_cache_format_covers_message_en():
     from budgetlint.dsl import cache
 
-    assert cache.FORMAT == b"budgetlint-parsed-rules/9\n"
+    assert cache.FORMAT == b"budgetlint-parsed-rules/10\n"
     assert "message_en" in ast.Check._fields and "steps" in ast.Rule._fields

@@ -267,3 +267,26 @@ def test_a_mistake_in_the_second_string_of_a_message_points_at_its_line():
     source = f"rule R-1 {{ {META}\n  assert false\n  message 'a'\n    '{{nme}}'\n}}\n"
     _, problems = _build(("r.rules", source), schema=load_schema())
     assert [p.split(";")[0] for p in problems] == ["r.rules:4:7: unbound name 'nme'"]
+
+
+# --- a guard of one assert, a long title ----------------------------------------------------------
+
+
+def test_an_assert_with_if_is_checked_only_where_its_guard_is_true():
+    rules, problems = _build(
+        (
+            "r.rules",
+            'rule R-1 { title "长标题，"\n  "分两行" title_en "A" " title" severity error basis "b"\n'
+            "  for i in items\n"
+            "  assert i.amount < 100 if i.share_pct > 1\n"
+            "  message '{i.name} 大'\n"
+            "  assert i.amount > 1 if i.share_pct < 1\n"
+            "  message '{i.name} 小'\n"
+            "}\n",
+        )
+    )
+    assert not problems
+    assert (rules[0].info.title, rules[0].info.title_en) == ("长标题，分两行", "A title")
+    assert _hits(rules[0]) == [("/items/0", "a 大"), ("/items/1", "b 小")]
+    doc = {"items": [{"name": "c", "amount": D(500), "share_pct": None}]}
+    assert _hits(rules[0], doc) == []  # a guard that is null (data absent) skips the assert

@@ -86,9 +86,9 @@ Let = _node("Let", "name value unpack", defaults=(None,), doc="`let name = value
 When = _node("When", "test")
 Check = _node(
     "Check",
-    "test at message message_en",
-    defaults=(None, None, None),
-    doc="`assert test`, with the `at`, `message` and `message_en` written after it.",
+    "test at message message_en guard",
+    defaults=(None, None, None, None),
+    doc="`assert test [if guard]`, with the `at`, `message` and `message_en` written after it.",
 )
 
 

@@ -68,8 +68,8 @@ from budgetlint import __version__
 from budgetlint.resources import grammar_path
 
 # bump when the AST classes, the key, the layout or what the parser refuses change (7: nesting;
-# 8: Rule.message_en; 9: Check steps, records, templates, imports)
-FORMAT = b"budgetlint-parsed-rules/9\n"
+# 8: Rule.message_en; 9: Check steps, records, templates, imports; 10: Check.guard)
+FORMAT = b"budgetlint-parsed-rules/10\n"
 # bump when the generated module's layout (RULES, the runtime names) changes
 CODE_FORMAT = b"budgetlint-generated-rules/2\n"
 CODE_SUFFIX = ".code"

@@ -202,10 +202,10 @@ class _ToAst(Transformer):
 
     # --- statements: (field, value, span)
     def title(self, meta, c):
-        return ("title", _unquote(c[0]), self._span(meta))
+        return ("title", "".join(_unquote(t) for t in c), self._span(meta))
 
     def title_en(self, meta, c):
-        return ("title_en", _unquote(c[0]), self._span(meta))
+        return ("title_en", "".join(_unquote(t) for t in c), self._span(meta))
 
     def severity(self, meta, c):
         return ("severity", str(c[0]), self._span(meta))
@@ -254,7 +254,8 @@ class _ToAst(Transformer):
 
     def assert_stmt(self, meta, c):
         span = self._span(meta)
-        return ("step", ast.Check(span, c[0]), span)
+        guard = c[1] if len(c) > 1 else None  # `assert X if Y`: X is checked only where Y is true
+        return ("step", ast.Check(span, c[0], guard=guard), span)
 
     def at_stmt(self, meta, c):
         return ("at", c[0], self._span(meta))

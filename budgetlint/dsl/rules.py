@@ -206,6 +206,11 @@ def _unpack(step, var: str, stype, compiler, scope: Scope) -> Scope:
 def _check(check: ast.Check, compiler, scope: Scope, where: str) -> None:
     """An assertion, in place: a hit with its own location and messages when its test is false."""
     fn = compiler.fn
+    depth = fn.depth
+    if check.guard is not None:  # `assert X if Y`: like a `when Y` for this assert alone
+        fn.at(check.guard.span)
+        guard = compiler.simple(compiler.test(check.guard, scope, "'if'"))
+        fn.open(f"if {guard} is True:")
     fn.at(check.test.span)
     test = compiler.simple(compiler.test(check.test, scope, "assert"))
     with fn.block(f"if {test} is False:"):
@@ -218,6 +223,7 @@ def _check(check: ast.Check, compiler, scope: Scope, where: str) -> None:
             compiler.emit(f"pointer = pointer_of_element({where}, pointers)")
         messages = [_render(template, compiler, scope) for template in (check.message, check.message_en)]
         compiler.emit(f"found.append(Hit(pointer, {', '.join(messages)}))")
+    fn.depth = depth
 
 
 def _render(template: ast.Template | None, compiler, scope: Scope) -> str:
