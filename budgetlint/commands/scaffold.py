@@ -37,6 +37,11 @@ tolerance = 0.005
 
 [severity]
 # "PERF-04" = "error"
+
+# `budgetlint lint-rules` (docs/lint-rules.md): the form of this project's rule files.
+[lint-rules]
+# line-length = 120
+# ignore = ["BL009"]
 """
 
 RULE = """\
@@ -53,6 +58,7 @@ rule {id} {{
   assert present(goal.annual_goal)
   at goal.annual_goal
   message "项目「{{goal.project}}」未填写年度目标"
+  message_en "Project 「{{goal.project}}」 gives no annual goal"
 }}
 """
 

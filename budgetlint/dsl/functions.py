@@ -214,9 +214,17 @@ def _sorted(values):
     return sorted(present)
 
 
+def _first(values):
+    # the first element, null for an empty list: "the first match" reads as what it is, where
+    # `xs[0]` read like a position in a tuple (issue 13)
+    items = as_list(values, "first()")
+    return items[0] if items else None
+
+
 BUILTINS: dict[str, Builtin] = {
     "sum": Builtin(_sum, 1, 1, "sum of a list of numbers; nulls are skipped"),
     "count": Builtin(_count, 1, 1, "number of elements of a list"),
+    "first": Builtin(_first, 1, 1, "the first element of a list (a filter's first match); null if empty"),
     "min": Builtin(_extreme(min), 1, None, "smallest of a list (or of the arguments)"),
     "max": Builtin(_extreme(max), 1, None, "largest of a list (or of the arguments)"),
     "any": Builtin(_any, 1, 1, "true when some element is true", logical=True),

@@ -214,7 +214,7 @@ class _ToAst(Transformer):
         return ("basis", "".join(_unquote(t) for t in c), self._span(meta))
 
     def doc(self, meta, c):
-        return ("doc", _unquote(c[0]), self._span(meta))
+        return ("doc", "".join(_unquote(t) for t in c), self._span(meta))
 
     def tags(self, meta, c):
         return ("tags", tuple(_unquote(t) if t.startswith('"') else str(t) for t in c), self._span(meta))
