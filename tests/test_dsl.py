@@ -300,7 +300,7 @@ def test_text_membership(expression, value):
 FORMULAS = (
     "def amt(x) = coalesce(x, 0)\n"
     "def tol(n) = setting('rounding_per_item') * n\n"
-    "def first(x, y) = coalesce(x, 0)\n"
+    "def leading(x, y) = coalesce(x, 0)\n"
     "def swapped(x, y) = coalesce(y, x)\n"
 )
 
@@ -311,7 +311,7 @@ FORMULAS = (
         ("for item in items\n assert amt(item.amount) > tol(2)\n message 'm'", ["/items/2"]),
         ("for item in items\n assert amt(item.amount) + tol(item.share_pct) < 300\n message 'm'", []),
         # a parameter the body does not read is still evaluated: its type error is reported
-        ("assert first(1, text * 2) > 0\n message 'm'", ["rule-error"]),
+        ("assert leading(1, text * 2) > 0\n message 'm'", ["rule-error"]),
         ("assert swapped(text * 2, 1) > 0\n message 'm'", ["rule-error"]),  # not inlined: order kept
     ],
 )
