@@ -298,3 +298,27 @@ def test_an_assert_with_if_is_checked_only_where_its_guard_is_true():
     assert _hits(rules[0]) == [("/items/0", "a 大"), ("/items/1", "b 小")]
     doc = {"items": [{"name": "c", "amount": D(500), "share_pct": None}]}
     assert _hits(rules[0], doc) == []  # a guard that is null (data absent) skips the assert
+
+
+def test_at_a_computed_number_is_a_rule_error_not_a_finding_at_the_root():
+    # `at` of a value that has no place (a number picked by if/then/else) used to fall back to
+    # the document's root silently
+    from budgetlint.engine import rule_findings
+    from budgetlint.loader import Document
+
+    rules, problems = _build(
+        (
+            "r.rules",
+            f"rule R-1 {{ {META}\n"
+            "  let cell = if count(items) > 0 then get(items[0], 'amount') else null\n"
+            "  assert cell < 100\n"
+            "  at cell\n"
+            "  message '{cell}'\n"
+            "}\n",
+        )
+    )
+    assert not problems
+    book = type("B", (), {"rules": tuple(rules)})()
+    [finding] = rule_findings(Document.in_memory("d.json", DOC), book)
+    assert finding.rule == "rule-error" and (finding.file, finding.line) == ("r.rules", 4)
+    assert "'at' needs a list or object of the document" in finding.message

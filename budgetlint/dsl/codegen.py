@@ -48,7 +48,7 @@ LOCAL_NAME = re.compile(r"[a-z_][a-z0-9_]{0,30}", re.ASCII)
 
 def runtime() -> dict:
     """The globals every generated module starts from: nothing else is in reach of a rule."""
-    from budgetlint.dsl.rules import Hit, locate_get, pointer_of_element
+    from budgetlint.dsl.rules import Hit, locate_get, locate_value, pointer_of_element
 
     return {
         "__builtins__": {
@@ -77,6 +77,7 @@ def runtime() -> dict:
         "spend": spend,
         "pointer_of_element": pointer_of_element,
         "locate_get": locate_get,
+        "locate_value": locate_value,
         "compile_pattern": compile_pattern,
         "BUILTINS": BUILTINS,
         "SEQUENCES": (list, tuple, frozenset),

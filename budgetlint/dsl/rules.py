@@ -10,7 +10,7 @@ from typing import NamedTuple
 
 from budgetlint.dsl import ast
 from budgetlint.dsl.scope import RuntimeRuleError, Scope
-from budgetlint.dsl.values import RuleTypeError
+from budgetlint.dsl.values import RuleTypeError, kind
 from budgetlint.findings import escape_pointer_token
 
 
@@ -254,6 +254,19 @@ def pointer_of_element(where, pointers: Pointers) -> str:
     return f"{parent}/{index}" if parent is not None else ""
 
 
+def locate_value(pointers: Pointers, value) -> str | None:
+    """`at EXPR` where EXPR gives a value: the pointer of a list or object (None when the rule
+    built it, or for null: the finding then points at the `for`'s element). A number, text or
+    truth value has no place of its own — `at` needs the container or a member written as
+    `x.name` / `get(x, key)` — so it is the author's mistake, not a finding at the root."""
+    if value is None or type(value) is dict or type(value) is list:
+        return pointers.of(value) if value is not None else None
+    raise RuleTypeError(
+        f"'at' needs a list or object of the document, or a member written x.name or get(x, key); "
+        f"this gives {kind(value)}"
+    )
+
+
 def locate_get(pointers: Pointers, obj, key) -> str | None:
     """`at get(obj, key)`: the pointer of obj's member key."""
     parent = pointers.of(obj)
@@ -273,7 +286,7 @@ def _locate(node: ast.Node, compiler, scope: Scope) -> str:
         with fn.block(f"if {parent} is not None:"):
             compiler.emit(f"{var} = {parent} + {'/' + escape_pointer_token(node.name)!r}")
         with fn.block("else:"):
-            compiler.emit(f"{var} = pointers.of({compiler.expr(node, scope).code})")
+            compiler.emit(f"{var} = locate_value(pointers, {compiler.expr(node, scope).code})")
         return var
     if isinstance(node, ast.Call) and node.func == "get" and len(node.args) == 2:
         obj = compiler.simple(compiler.expr(node.args[0], scope).code)
@@ -285,8 +298,8 @@ def _locate(node: ast.Node, compiler, scope: Scope) -> str:
         with fn.block(f"if {parent} is not None:"):
             compiler.emit(f"{var} = {parent} + {'/' + str(node.selector.value)!r}")
         with fn.block("else:"):
-            compiler.emit(f"{var} = pointers.of({compiler.expr(node, scope).code})")
+            compiler.emit(f"{var} = locate_value(pointers, {compiler.expr(node, scope).code})")
         return var
     if isinstance(node, ast.Name) and node.name not in scope.names and not scope.in_filter:
         return repr("/" + escape_pointer_token(node.name))  # a field of the document, there or not
-    return f"pointers.of({compiler.expr(node, scope).code})"
+    return f"locate_value(pointers, {compiler.expr(node, scope).code})"
