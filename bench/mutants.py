@@ -11,7 +11,9 @@ in-process with the API `budgetlint test` uses. A mutant is killed when a case f
 loader when it does not parse or has static errors; otherwise it survived. Reports per rule the
 mutants made, killed and survived, and each survivor as `rule id, line: original → mutated`.
 A template's mutants count as its own entry ("template NAME"), tried on the cases of every rule
-made from it. A few minutes for the whole rulebook. Definitions (`def`) are not mutated.
+made from it. A few minutes for the whole rulebook. Definitions (`def`) are mutated only with
+--defs ("def NAME", tried on the cases of every rule that calls it, directly or not): slow, as a
+shared definition is called by most rules.
 """
 
 from __future__ import annotations
@@ -77,14 +79,17 @@ def _edits(tree: Tree, text: str):
                 yield tok.start_pos, tok.end_pos, new
 
 
-def _rules_in(text: str):
+def _rules_in(text: str, defs: bool = False):
     """(rule id, start, end, parse tree) of every rule of a rule file's text, and of every
-    template as ("template NAME", …): a template's mutants are tried on the rules made from it."""
+    template as ("template NAME", …): a template's mutants are tried on the rules made from it;
+    with defs, every definition too ("def NAME"), tried on the rules that call it."""
     for item in _lark().parse(text, start="start").children:
         if item.data == "rule":
             yield str(item.children[0]), item.meta.start_pos, item.meta.end_pos, item
         elif item.data == "template":
             yield f"template {item.children[0]}", item.meta.start_pos, item.meta.end_pos, item
+        elif item.data == "define" and defs:
+            yield f"def {item.children[0]}", item.meta.start_pos, item.meta.end_pos, item
 
 
 def _describe(text: str, start: int, end: int, new: str) -> tuple[int, str, str]:
@@ -108,11 +113,33 @@ class Harness:
         }
         self.cases = [c for f in case_files([RULES]) for c in load_cases(f)]
 
-    def cases_of(self, rule_id: str):
+    def cases_of(self, rule_id: str, file: str = ""):
         if rule_id.startswith("template "):
             made = self.made_from(rule_id.split()[1])
             return [c for c in self.cases if made & set(c.rules)]
+        if rule_id.startswith("def "):
+            users = self.callers(file, rule_id.split()[1])
+            return [c for c in self.cases if users & set(c.rules)]
         return [c for c in self.cases if rule_id in c.rules]
+
+    def callers(self, file: str, name: str) -> set[str]:
+        """The ids of the rules that call a definition of a file, directly or through others."""
+        from budgetlint.dsl.modules import _calls, link, module_name
+
+        if not hasattr(self, "_calls_of"):
+            linked = link(list(self.parsed.values()))
+            direct = {q: {c.func for c in _calls(d.body)} for q, d in linked.defines.items()}
+            self._calls_of = {}
+            for rule in linked.rules:
+                seen, stack = set(), [c.func for c in _calls(rule.steps)]
+                while stack:
+                    q = stack.pop()
+                    if q in direct and q not in seen:
+                        seen.add(q)
+                        stack.extend(direct[q])
+                self._calls_of[rule.id] = seen
+        qualified = f"{module_name(file)}.{name}"
+        return {rid for rid, called in self._calls_of.items() if qualified in called}
 
     def made_from(self, template: str) -> set[str]:
         """The ids of the rules made from a template (by its name, in any file)."""
@@ -120,9 +147,10 @@ class Harness:
             r.id for rf in self.parsed.values() for r in rf.rules if r.template and r.template[0] == template
         }
 
-    def killed_template(self, file: Path, name: str, start: int, end: int, mutated_item: str) -> str | None:
-        """As killed(), for a mutant of a template: the whole rulebook is built again with it and
-        the cases of every rule made from it run."""
+    def killed_template(self, file: Path, item: str, start: int, end: int, mutated_item: str) -> str | None:
+        """As killed(), for a mutant of a template ("template NAME") or a definition ("def NAME"):
+        the whole rulebook is built again with it and the cases of every rule made from it (or
+        calling it) run."""
         text = file.read_text("utf-8")
         mutated = text[:start] + mutated_item + text[end:]
         try:
@@ -133,10 +161,11 @@ class Harness:
         compiled, problems = build(parsed, self.schema)
         if problems:
             return "loader"
-        made = self.made_from(name)
+        kind, name = item.split()
+        made = self.made_from(name) if kind == "template" else self.callers(file.name, name)
         mutants = {r.info.id: r for r in compiled if r.info.id in made}
         rulebook = self.base._replace(rules=tuple(mutants.get(r.info.id, r) for r in self.base.rules))
-        for case in self.cases_of(f"template {name}"):
+        for case in self.cases_of(item, file.name):
             try:
                 if not run_case(case, rulebook).passed:
                     return f"case {case.name}"
@@ -187,6 +216,9 @@ def main() -> None:
         "--group", nargs="+", default=[], help="only these rule files (arithmetic, rules/yoy.rules …)"
     )
     parser.add_argument("--json", action="store_true", help="the report as JSON")
+    parser.add_argument(
+        "--defs", action="store_true", help="mutate definitions too (tried on the rules calling them; slow)"
+    )
     args = parser.parse_args()
     groups = {Path(g).name.removesuffix(".rules") for g in args.group}
 
@@ -197,7 +229,7 @@ def main() -> None:
             if groups and file.stem not in groups:
                 continue
             text = file.read_text("utf-8")
-            for rule_id, start, end, tree in _rules_in(text):
+            for rule_id, start, end, tree in _rules_in(text, args.defs):
                 if args.rule and rule_id not in args.rule:
                     continue
                 rule_text = text[start:end]
@@ -208,8 +240,8 @@ def main() -> None:
                         continue
                     seen.add(mutated)
                     made += 1
-                    if rule_id.startswith("template "):
-                        how = harness.killed_template(file, rule_id.split()[1], start, end, mutated)
+                    if rule_id.startswith(("template ", "def ")):
+                        how = harness.killed_template(file, rule_id, start, end, mutated)
                     else:
                         how = harness.killed(file, rule_id, start, end, mutated)
                     by_loader += how == "loader"
@@ -220,7 +252,7 @@ def main() -> None:
                     {
                         "rule": rule_id,
                         "file": f"rules/{file.name}",
-                        "cases": len(harness.cases_of(rule_id)),
+                        "cases": len(harness.cases_of(rule_id, file.name)),
                         "mutants": made,
                         "killed": made - len(survivors),
                         "killed_by_loader": by_loader,
