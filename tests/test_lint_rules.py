@@ -407,3 +407,13 @@ def test_the_config_reads_check_names_as_their_codes(tmp_path):
     assert config.lint_rules == LintRulesConfig(None, ("BL002", "BL004"), ())
     assert config.select == ("PCT",)
     assert load_config(use_files=False).lint_rules == LintRulesConfig()
+
+
+def test_the_builtin_rulebook_passes_with_the_strict_default_settings():
+    # issue 13's acceptance: 0 lines over 120 characters, 0 positional reads of a record, 0
+    # near-duplicate rules, every rule with a failing and a passing case, every message naming
+    # its figures — on rules/ as shipped (CI runs `budgetlint lint-rules rules/` too)
+    from budgetlint.resources import rules_dir
+
+    result = run_cli("lint-rules", "--no-config", str(rules_dir()))
+    assert result.returncode == 0, result.stdout + result.stderr
