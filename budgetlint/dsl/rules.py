@@ -195,11 +195,11 @@ def compile_rule(rule: ast.Rule, compiler, fname: str):
 
 def _unpack(step, var: str, stype, compiler, scope: Scope) -> Scope:
     """`for {a, b} in xs` / `let {a, b} = x`: each name bound to that field of the value."""
+    # Each name stands for its field read where it is used, not copied into a local first: a rule
+    # unpacks six fields and reads two of them per element, the others only in a failing message.
     for name in step.unpack:
         field_type = compiler._field_type(stype, name, "the value unpacked", step.span)
-        local = compiler.fn.fresh(name=name)
-        compiler.emit(f"{local} = {compiler.field(var, name)}")
-        scope = scope.bind(name, field_type, local)
+        scope = scope.bind(name, field_type, compiler.field(var, name))
     return scope
 
 
