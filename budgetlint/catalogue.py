@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from pathlib import Path
 
+# A line break between two Chinese characters (or Chinese punctuation) joins them without a space:
+# Chinese has no spaces, and a doc wrapped at 120 columns must not gain one at each break.
+_CJK = "[\u3000-\u303f\u3400-\u9fff\uff00-\uffef]"
+_CJK_BREAK = re.compile(f"(?<={_CJK})[ \t]*\n\\s*(?={_CJK})")
+
 
 def _cell(text: str) -> str:
-    return " ".join(text.split()).replace("|", "\\|")
+    return " ".join(_CJK_BREAK.sub("", text).split()).replace("|", "\\|")
 
 
 def markdown(rules) -> str:

@@ -322,3 +322,44 @@ def test_at_a_computed_number_is_a_rule_error_not_a_finding_at_the_root():
     [finding] = rule_findings(Document.in_memory("d.json", DOC), book)
     assert finding.rule == "rule-error" and (finding.file, finding.line) == ("r.rules", 4)
     assert "'at' needs a list or object of the document" in finding.message
+
+
+# --- strings continued, lets only a finding needs -------------------------------------------------
+
+
+def test_adjacent_strings_are_one_text_so_a_long_pattern_continues_on_the_next_line():
+    rules, problems = _build(
+        ("r.rules", f"rule R-1 {{ {META}\n  for i in items\n  assert not matches(i.name, \"^a$\"\n    \"|^z$\")\n  message 'x'\n}}\n")
+    )  # fmt: skip
+    assert not problems
+    assert _hits(rules[0]) == [("/items/0", "x")]
+
+
+def test_a_let_only_a_message_reads_is_computed_only_for_a_finding():
+    # `text > 5` is a type error: computed for the passing element it would be a rule-error
+    rules, problems = _build(
+        (
+            "r.rules",
+            f"rule R-1 {{ {META}\n"
+            "  for i in items\n"
+            "  let words = if i.amount > 100 then i.name > 5 else i.name\n"
+            "  assert i.amount > 100\n"
+            "  message '{words}'\n"
+            "}\n",
+        )
+    )
+    assert not problems
+    assert _hits(rules[0]) == [("/items/1", "b")]  # item a passes: its words are never computed
+
+
+def test_a_let_read_by_the_assertion_or_rebinding_a_later_name_is_computed_where_it_stands():
+    from budgetlint.dsl.deferred import deferred_lets
+    from budgetlint.dsl.parser import parse_rules as parse
+
+    def plan(body: str) -> dict:
+        return deferred_lets(parse(f"rule R-1 {{ {META}\n{body}\n}}\n", "r.rules").rules[0].steps)
+
+    assert plan("let a = 1\nlet b = a + 1\nassert b > 0 message '{a}'") == {}  # b needs a
+    assert plan("let a = x\nfor x in items\nassert true message '{a}'") == {}  # x rebound after
+    assert plan("let a = 1\nassert true message '{a}'\nassert false message '{a}'") == {1: [0], 2: [0]}
+    assert plan("let a = 1\nlet b = a\nassert true message '{b}'") == {2: [0, 1]}

@@ -365,8 +365,8 @@ class _ToAst(Transformer):
     def number(self, meta, c):
         return ast.Literal(self._span(meta), Decimal(str(c[0])))
 
-    def string(self, meta, c):
-        return ast.Literal(self._span(meta), _unquote(c[0]))
+    def string(self, meta, c):  # "a" "b" is "ab", so a long text or pattern continues on the next line
+        return ast.Literal(self._span(meta), "".join(_unquote(t) for t in c))
 
     def true(self, meta, c):
         return ast.Literal(self._span(meta), True)

@@ -130,13 +130,19 @@ def compile_rule(rule: ast.Rule, compiler, fname: str):
         weights.append(expanded_size(tuple(rest), compiler.def_costs))
         rest.append(step)
     weights.reverse()
+    from budgetlint.dsl.deferred import deferred_lets
+
+    plan = deferred_lets(rule.steps)  # assertion → the lets only its finding needs
+    deferred = {i for lets in plan.values() for i in lets}
     with compiler.function(fn):
         compiler.emit("found = []")
         depth = fn.depth
         scope = Scope()
         where = "None"  # the innermost `for`: (list, index, element), for a finding without `at`
-        for step, weight in zip(rule.steps, weights, strict=True):
+        for n, (step, weight) in enumerate(zip(rule.steps, weights, strict=True)):
             kind = type(step)
+            if n in deferred:
+                continue
             if kind is ast.For:
                 fn.at(step.source.span)
                 source = compiler.expr(step.source, scope)
@@ -171,7 +177,7 @@ def compile_rule(rule: ast.Rule, compiler, fname: str):
                 test = compiler.simple(compiler.test(step.test, scope, "when"))
                 fn.open(f"if {test} is True:")
             else:
-                _check(step, compiler, scope, where)
+                _check(step, compiler, scope, where, [rule.steps[i] for i in plan.get(n, ())])
         fn.depth = depth
         compiler.emit("return found")
     checks = rule.checks
@@ -203,8 +209,9 @@ def _unpack(step, var: str, stype, compiler, scope: Scope) -> Scope:
     return scope
 
 
-def _check(check: ast.Check, compiler, scope: Scope, where: str) -> None:
-    """An assertion, in place: a hit with its own location and messages when its test is false."""
+def _check(check: ast.Check, compiler, scope: Scope, where: str, lets: list) -> None:
+    """An assertion, in place: a hit with its own location and messages when its test is false;
+    lets: the deferred lets its finding reads (budgetlint/dsl/deferred.py), computed only then."""
     fn = compiler.fn
     depth = fn.depth
     if check.guard is not None:  # `assert X if Y`: like a `when Y` for this assert alone
@@ -214,6 +221,12 @@ def _check(check: ast.Check, compiler, scope: Scope, where: str) -> None:
     fn.at(check.test.span)
     test = compiler.simple(compiler.test(check.test, scope, "assert"))
     with fn.block(f"if {test} is False:"):
+        for let in lets:
+            fn.at(let.value.span)
+            value = compiler.expr(let.value, scope)
+            var = fn.fresh(name=let.name)
+            compiler.emit(f"{var} = {value.code}")
+            scope = scope.bind(let.name, value.stype, var)
         if check.at is not None:
             fn.at(check.at.span)
             compiler.emit(f"pointer = {_locate(check.at, compiler, scope)}")
