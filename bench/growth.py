@@ -24,13 +24,13 @@ import argparse
 import copy
 import gc
 import json
-import statistics
 import sys
-import time
 from decimal import Decimal
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+from _timing import median_ms  # noqa: E402  (bench/ is the script's folder, first on sys.path)
+
 SEED = ROOT / "samples" / "xunwu-2023-social-insurance.json"
 sys.path.insert(0, str(ROOT))
 
@@ -83,16 +83,6 @@ def grown(seed: dict, n: int) -> dict:
     return doc
 
 
-def _median_ms(fn, runs: int) -> float:
-    fn()
-    times = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times) * 1000
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[1, 10, 100])
@@ -132,7 +122,7 @@ def main() -> None:
                 rule_findings(d, rulebook)
 
         runs = max(3, args.runs // n) if n > 1 else args.runs
-        ms = _median_ms(full, runs)
+        ms = median_ms(full, runs)
         # per rule: the best of several runs, the collector paused (a full collection walks the
         # whole document and would be charged to whichever rule happened to allocate)
         timings = RuleTimings()

@@ -26,18 +26,10 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+from _timing import median_ms  # noqa: E402  (bench/ is the script's folder, first on sys.path)
+
 SAMPLE = ROOT / "samples" / "xunwu-2023-social-insurance.json"
 sys.path.insert(0, str(ROOT))
-
-
-def _median_ms(fn, runs: int) -> float:
-    fn()
-    times = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times) * 1000
 
 
 def warm(runs: int, sample: Path = SAMPLE) -> float:
@@ -66,15 +58,15 @@ def warm(runs: int, sample: Path = SAMPLE) -> float:
         for pointer in pointers:
             d.position(pointer)
 
-    load = _median_ms(lambda: load_bytes(raw, sample.name), runs)
-    pipeline = _median_ms(full, runs)
+    load = median_ms(lambda: load_bytes(raw, sample.name), runs)
+    pipeline = median_ms(full, runs)
     print(f"{sample.name}: rules in the rulebook: {len(rulebook.rules)}")
     print(f"warm pipeline (load + validate + all rules): {pipeline:.2f} ms per document")
     print(f"  load bytes:        {load:.2f} ms")
-    print(f"  schema validation: {_median_ms(lambda: validate(doc.data), runs):.2f} ms")
-    rules = _median_ms(lambda: rule_findings(doc, rulebook), runs)
+    print(f"  schema validation: {median_ms(lambda: validate(doc.data), runs):.2f} ms")
+    rules = median_ms(lambda: rule_findings(doc, rulebook), runs)
     print(f"  rules:             {rules:.2f} ms (the document's positions already indexed)")
-    print(f"  locate {len(pointers)} findings: {_median_ms(locate, runs) - load:.2f} ms")
+    print(f"  locate {len(pointers)} findings: {median_ms(locate, runs) - load:.2f} ms")
     return pipeline
 
 
@@ -101,16 +93,16 @@ def yaml_vs_json(runs: int, path: Path) -> None:
         if not validate(d.data):
             rule_findings(d, rulebook)
 
-    ms_json = _median_ms(lambda: full(raw_json, json_name), runs)
-    ms_yaml = _median_ms(lambda: full(raw_yaml, path.name), runs)
+    ms_json = median_ms(lambda: full(raw_json, json_name), runs)
+    ms_yaml = median_ms(lambda: full(raw_yaml, path.name), runs)
     fast = yamlload._FAST
     yamlload._FAST = False  # PyYAML's composer and safe constructor over libyaml's events
     try:
-        ms_composed = _median_ms(lambda: full(raw_yaml, path.name), runs)
+        ms_composed = median_ms(lambda: full(raw_yaml, path.name), runs)
     finally:
         yamlload._FAST = fast
-    load_json = _median_ms(lambda: load_bytes(raw_json, json_name), runs)
-    load_yaml = _median_ms(lambda: load_bytes(raw_yaml, path.name), runs)
+    load_json = median_ms(lambda: load_bytes(raw_json, json_name), runs)
+    load_yaml = median_ms(lambda: load_bytes(raw_yaml, path.name), runs)
     print(f"{path.name}: whole pipeline per document (load, validate, all rules, locate)")
     print(
         f"  as JSON {ms_json:.2f} ms (load {load_json:.2f}), as YAML {ms_yaml:.2f} ms (load {load_yaml:.2f})"

@@ -12,24 +12,14 @@ from __future__ import annotations
 
 import argparse
 import json
-import statistics
 import sys
-import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+from _timing import median_ms  # noqa: E402  (bench/ is the script's folder, first on sys.path)
+
 SAMPLE = ROOT / "samples" / "xunwu-2023-social-insurance.json"
 sys.path.insert(0, str(ROOT))
-
-
-def _median_ms(fn, runs: int) -> float:
-    fn()
-    times = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times) * 1000
 
 
 def main() -> None:
@@ -53,8 +43,8 @@ def main() -> None:
         for pointer in pointers:
             _nearest(locator.offset, pointer)
 
-    located = _median_ms(locate, runs)
-    parsed = _median_ms(lambda: json.loads(doc.text), runs)
+    located = median_ms(locate, runs)
+    parsed = median_ms(lambda: json.loads(doc.text), runs)
     print(f"locate {len(pointers)} findings in {SAMPLE.name} ({len(doc.text)} characters): {located:.3f} ms")
     print(f"  json.loads of the same text: {parsed:.3f} ms (median of {runs} runs each)")
 

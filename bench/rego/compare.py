@@ -22,12 +22,13 @@ from __future__ import annotations
 
 import argparse
 import json
-import statistics
 import sys
-import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT / "bench"))
+from _timing import median_ms  # noqa: E402
+
 sys.path.insert(0, str(ROOT))
 POLICY = Path(__file__).with_name("budget.rego")
 SEED = ROOT / "samples" / "xunwu-2023-social-insurance.json"
@@ -103,16 +104,6 @@ def ours(doc, rulebook) -> set[tuple[str, str]]:
     return {(f.rule, f.pointer) for f in rule_findings(doc, rulebook)}
 
 
-def _median_ms(fn, runs: int) -> float:
-    fn()
-    times = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times) * 1000
-
-
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=30)
@@ -162,15 +153,15 @@ def main() -> int:
     doc = load_path(str(args.sample))
     text = rego_input(doc)
     runs = args.runs
-    ms_ours = _median_ms(lambda: rule_findings(doc, rulebook), runs * 10)
+    ms_ours = median_ms(lambda: rule_findings(doc, rulebook), runs * 10)
 
     def rego_both():
         rego.set_input_term(text)
         rego.query(QUERY)
 
-    ms_rego = _median_ms(rego_both, runs)
+    ms_rego = median_ms(rego_both, runs)
     rego.set_input_term(text)
-    ms_query = _median_ms(lambda: rego.query(QUERY), runs)
+    ms_query = median_ms(lambda: rego.query(QUERY), runs)
     print(f"warm, {args.sample.name}, median of runs (one process):")
     print(f"  budgetlint, the {len(TEN)} rules: {ms_ours:.3f} ms")
     print(f"  Rego (regopy), set input + query: {ms_rego:.2f} ms (query alone {ms_query:.2f} ms)")
