@@ -165,7 +165,12 @@ class Harness:
         made = self.made_from(name) if kind == "template" else self.callers(file.name, name)
         mutants = {r.info.id: r for r in compiled if r.info.id in made}
         rulebook = self.base._replace(rules=tuple(mutants.get(r.info.id, r) for r in self.base.rules))
-        for case in self.cases_of(item, file.name):
+        return self.failing_case(self.cases_of(item, file.name), rulebook)
+
+    @staticmethod
+    def failing_case(cases, rulebook) -> str | None:
+        """'case NAME' of the first case that fails (or crashes) with the rulebook; None if none."""
+        for case in cases:
             try:
                 if not run_case(case, rulebook).passed:
                     return f"case {case.name}"
@@ -197,14 +202,7 @@ class Harness:
             if problems or not compiled:
                 return "loader"
             rules = tuple(compiled[0] if r.info.id == rule_id else r for r in self.base.rules)
-            rulebook = self.base._replace(rules=rules)
-            for case in self.cases_of(rule_id):
-                try:
-                    if not run_case(case, rulebook).passed:
-                        return f"case {case.name}"
-                except Exception as err:  # a crash tells the mutant apart too
-                    return f"case {case.name} ({type(err).__name__})"
-            return None
+            return self.failing_case(self.cases_of(rule_id), self.base._replace(rules=rules))
         finally:
             target.write_text(text, "utf-8")
 
