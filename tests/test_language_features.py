@@ -363,3 +363,31 @@ def test_a_let_read_by_the_assertion_or_rebinding_a_later_name_is_computed_where
     assert plan("let a = x\nfor x in items\nassert true message '{a}'") == {}  # x rebound after
     assert plan("let a = 1\nassert true message '{a}'\nassert false message '{a}'") == {1: [0], 2: [0]}
     assert plan("let a = 1\nlet b = a\nassert true message '{b}'") == {2: [0, 1]}
+
+
+@pytest.mark.parametrize(
+    ("expression", "value"),
+    [
+        ('matched("第12项", "\\\\d+")', "12"),  # Python's re (a pattern that cannot backtrack)
+        (
+            'matched("增长（下降）5%", "(a|a)+|增长（下降）")',
+            "增长（下降）",
+        ),  # RE2: offsets in bytes, text back
+        ('matched("abc", "x+")', None),
+        ('matched(null, "x")', None),
+    ],
+)
+def test_matched_gives_the_text_a_pattern_finds(expression, value):
+    from budgetlint.dsl.compiler import evaluate
+
+    assert evaluate(expression, {}) == value
+
+
+def test_matched_needs_a_literal_pattern():
+    _, problems = _build(
+        (
+            "r.rules",
+            f"rule R-1 {{ {META}\n  let p = 'x'\n  assert matched('a', p) == null\n  message 'x'\n}}\n",
+        )
+    )
+    assert problems == ["r.rules:3:10: matched() needs its pattern as a string literal"]

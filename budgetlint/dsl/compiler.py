@@ -25,6 +25,7 @@ from budgetlint.dsl.scope import (
 from budgetlint.hints import did_you_mean
 
 NULL = "None"
+PATTERNED = frozenset({"matches", "matched"})  # builtins whose second argument is a literal pattern
 RECORD = "x-budgetlint-record"  # marks the schema node standing for a record's type
 
 
@@ -155,7 +156,7 @@ class ExprCompiler(OperatorCompiler):
                 return node.name in d.params
             if isinstance(node, ast.BinOp):
                 return plain(node.left) and plain(node.right)
-            if isinstance(node, ast.Call) and node.func not in self.defines and node.func != "matches":
+            if isinstance(node, ast.Call) and node.func not in self.defines and node.func not in PATTERNED:
                 return all(plain(a) for a in node.args)
             return False
 
@@ -308,10 +309,10 @@ class ExprCompiler(OperatorCompiler):
             self.error(node.span, f"{node.func}() takes {want} argument(s), {n} given")
             return Compiled(NULL)
         impl = self.module.builtin(node.func)
-        if node.func == "matches":
+        if node.func in PATTERNED:
             pattern_node = node.args[1]
             if not isinstance(pattern_node, ast.Literal) or not isinstance(pattern_node.value, str):
-                self.error(node.span, "matches() needs its pattern as a string literal")
+                self.error(node.span, f"{node.func}() needs its pattern as a string literal")
                 return Compiled(NULL)
             try:
                 compile_pattern(pattern_node.value)
@@ -319,7 +320,8 @@ class ExprCompiler(OperatorCompiler):
                 self.error(pattern_node.span, str(err))
                 return Compiled(NULL)
             subject = self.expr(node.args[0], scope).code
-            return Compiled(f"{impl}({subject}, {self.module.pattern(pattern_node.value)})", logical=True)
+            code = f"{impl}({subject}, {self.module.pattern(pattern_node.value)})"
+            return Compiled(code, logical=builtin.logical)
         args = [self.expr(a, scope).code for a in node.args]
         if node.func in INLINE:
             return Compiled(INLINE[node.func](impl, [self.simple(a) for a in args]), logical=builtin.logical)

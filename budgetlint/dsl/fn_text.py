@@ -75,6 +75,17 @@ def _matches(s, pattern):
     return None if s is None else pattern.search(s) is not None
 
 
+def _matched(s, pattern):
+    # the text a pattern found, so a message can quote it (FA-50: which leftover of the template)
+    s = as_text(s, "matched()")
+    if s is None:
+        return None
+    if type(pattern) is re.Pattern:  # a pattern that cannot backtrack runs on Python's re
+        found = pattern.search(s)
+        return None if found is None else found.group(0)
+    return pattern.found(s)
+
+
 _LONGEST_REPEAT = 20  # a doubled word or phrase, not a repeated paragraph
 
 
@@ -145,6 +156,7 @@ TEXT_BUILTINS: dict[str, Builtin] = {
     "starts_with": Builtin(_string_test(str.startswith), 2, 2, "text starts with a prefix", logical=True),
     "ends_with": Builtin(_string_test(str.endswith), 2, 2, "text ends with a suffix", logical=True),
     "matches": Builtin(_matches, 2, 2, "text matches a regular expression (a string literal)", logical=True),
+    "matched": Builtin(_matched, 2, 2, "the text a pattern (a string literal) finds first; null if none"),
     "number": Builtin(_number_in, 1, 1, "the first number in a text (≥240人 → 240)"),
     "comparator": Builtin(_comparator, 1, 1, "the leading ≥ ≤ = > < of a text"),
     "unit": Builtin(_unit, 1, 1, "the text after the first number (≥240人 → 人)"),

@@ -44,7 +44,7 @@ _REFUSED_GROUPS = {
 
 
 class _Linear:
-    """A compiled pattern with re.Pattern's search() as matches() uses it (None or not)."""
+    """A compiled pattern: search() as matches() uses it (None or not), found() for matched()."""
 
     __slots__ = ("_match", "_unanchored", "pattern")
 
@@ -56,6 +56,12 @@ class _Linear:
     def search(self, text: str):
         encoded = text.encode("utf-8", "surrogatepass")
         return True if self._match(self._unanchored, encoded, 0, len(encoded))[0][0] >= 0 else None
+
+    def found(self, text: str) -> str | None:
+        """The first text the pattern finds (matched()), None if none; RE2 gives byte offsets."""
+        encoded = text.encode("utf-8", "surrogatepass")
+        start, end = self._match(self._unanchored, encoded, 0, len(encoded))[0]
+        return None if start < 0 else encoded[start:end].decode("utf-8", "surrogatepass")
 
 
 def _anchor():
