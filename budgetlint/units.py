@@ -83,7 +83,9 @@ def _scaled(value, shift: int, quantum: Decimal):
 
     def figure(v: Decimal) -> Decimal:
         try:
-            if v.as_tuple().exponent > places and v.is_finite():
+            # same_quantum first: most figures are printed to their table's decimals, and it costs a
+            # seventh of as_tuple(), which copies the digits
+            if not v.same_quantum(quantum) and v.as_tuple().exponent > places and v.is_finite():
                 v = v.quantize(quantum)  # 0 → 0.00: the table's printed precision
             return v.scaleb(shift) if shift else v
         except ArithmeticError:  # more digits than a Decimal context holds: left as printed
