@@ -254,13 +254,21 @@ class ExprCompiler(OperatorCompiler):
                 self.error(sel.span, "an index must be a whole number")
                 return Compiled(NULL)
             i = int(raw)
-            seq, out = self.simple(base.code), self.fn.fresh()
+            seq = self.simple(base.code)
+            # like a field read (see field()): `check[0]` read again in the same block is the
+            # local that holds it (the key is no code: a field read's code starts with "(")
+            key = f"{seq}[{i!r}]"
+            held = self.fn.reuse(key)
+            if held is not None:
+                return Compiled(held, self.element_of(base.stype))
+            out = self.fn.fresh()
             with self.fn.block(f"if {seq} is None:"):
                 self.emit(f"{out} = None")
             with self.fn.block(f"elif type({seq}) is list:"):
                 self.emit(f"{out} = {seq}[{i!r}] if {(-i - 1 if i < 0 else i)!r} < len({seq}) else None")
             with self.fn.block("else:"):
                 self.emit(f'raise RuleTypeError("only a list can be indexed, got " + kind({seq}))')
+            self.fn.held[key] = (out, self.fn.depth)
             return Compiled(out, self.element_of(base.stype))
         element = self.element_of(base.stype)
         seq, out, var = self.simple(base.code), self.fn.fresh(), self.fn.fresh("e")
