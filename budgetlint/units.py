@@ -98,9 +98,10 @@ def _scaled(value, shift: int, quantum: Decimal):
         if kind is dict:
             changed = None
             for k, v in node.items():
-                if k in HEADERS:
-                    continue
-                new = walk(v, k)
+                t = type(v)
+                if (t is not Decimal and t is not dict and t is not list) or k in HEADERS:
+                    continue  # text, a truth value, null: walk() gives it back as it is
+                new = (v if k in NOT_MONEY else figure(v)) if t is Decimal else walk(v, k)
                 if new is not v:
                     if changed is None:
                         changed = dict(node)
