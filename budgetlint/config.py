@@ -230,8 +230,8 @@ _TOML_AT = re.compile(r" *\(at line (\d+), column (\d+)\)")
 # the key's line is found in the text, best effort: the first line that assigns that key path)
 _KEY = r"""[A-Za-z0-9_-]+|"(?:[^"\\]|\\.)*"|'[^']*'"""
 _DOTTED = rf"(?:{_KEY})(?:[ \t]*\.[ \t]*(?:{_KEY}))*"
-_HEADER = re.compile(rf"^([ \t]*)\[\[?[ \t]*({_DOTTED})[ \t]*\]")
-_ASSIGN = re.compile(rf"^([ \t]*)({_DOTTED})[ \t]*=")
+_HEADER = rf"^([ \t]*)\[\[?[ \t]*({_DOTTED})[ \t]*\]"
+_ASSIGN = rf"^([ \t]*)({_DOTTED})[ \t]*="
 
 
 def _key_tokens(dotted: str) -> tuple[str, ...]:
@@ -253,6 +253,9 @@ def _key_tokens(dotted: str) -> tuple[str, ...]:
 def key_lines(text: str) -> dict[tuple[str, ...], tuple[int, int]]:
     """Each key path of a TOML text (table headers and assignments) → the (line, column) of its
     first line; lines inside multi-line strings are skipped."""
+    # compiled here, not when the module loads: a run reads a config's positions only to report
+    # an error in it, and compiling these two costs ~3 % of a cold `check` (re caches them)
+    header_at, assign_at = re.compile(_HEADER).match, re.compile(_ASSIGN).match
     found: dict[tuple[str, ...], tuple[int, int]] = {}
     table: tuple[str, ...] = ()
     in_string = None
@@ -261,12 +264,12 @@ def key_lines(text: str) -> dict[tuple[str, ...], tuple[int, int]]:
             if line.count(in_string) % 2:
                 in_string = None
             continue
-        header = _HEADER.match(line)
+        header = header_at(line)
         if header:
             table = _key_tokens(header[2])
             found.setdefault(table, (number, len(header[1]) + 1))
             continue
-        assign = _ASSIGN.match(line)
+        assign = assign_at(line)
         if assign:
             found.setdefault(table + _key_tokens(assign[2]), (number, len(assign[1]) + 1))
             rest = line[assign.end() :]
@@ -282,7 +285,14 @@ class _Where:
     def __init__(self, path: Path, text: str | None, prefix: str):
         self.path, self.prefix = path, prefix
         self.tokens = tuple(prefix.rstrip(".").split(".")) if prefix else ()
-        self._lines = key_lines(text) if text else {}
+        self._text = text
+        self._found: dict | None = None  # key_lines(text), read when a message needs a place
+
+    @property
+    def _lines(self) -> dict:
+        if self._found is None:
+            self._found = key_lines(self._text) if self._text else {}
+        return self._found
 
     def label(self, keys) -> str:
         out = self.prefix

@@ -46,6 +46,13 @@ MISSING = object()
 LOCAL_NAME = re.compile(r"[a-z_][a-z0-9_]{0,30}", re.ASCII)
 
 
+def pattern_of(holder: list):
+    """holder = [None, pattern text]: the pattern compiled, kept in holder[0] for the next use
+    (a compiled pattern is true, so `holder[0] or pattern_of(holder)` compiles it once)."""
+    holder[0] = compile_pattern(holder[1])
+    return holder[0]
+
+
 def runtime() -> dict:
     """The globals every generated module starts from: nothing else is in reach of a rule."""
     from budgetlint.dsl.rules import Hit, locate_get, locate_value, pointer_of_element
@@ -78,7 +85,7 @@ def runtime() -> dict:
         "pointer_of_element": pointer_of_element,
         "locate_get": locate_get,
         "locate_value": locate_value,
-        "compile_pattern": compile_pattern,
+        "pattern_of": pattern_of,
         "BUILTINS": BUILTINS,
         "SEQUENCES": (list, tuple, frozenset),
         "LEVELS": _LEVELS,
@@ -100,6 +107,9 @@ class Function:
         self.count = 0
         self.spans: list[tuple[int, tuple]] = []  # (line offset from the `def`, span as a tuple)
         self.calls: set[str] = set()  # the definitions' functions it calls
+        # a field read already held in a local: its code → (the local, the depth it was set at);
+        # valid while the code stays inside the block that set it (see ExprCompiler.field)
+        self.held: dict[str, tuple[str, int]] = {}
 
     def at(self, span) -> None:
         """What follows evaluates span (for the source map)."""
@@ -119,12 +129,23 @@ class Function:
         self.emit(header)
         self.depth += 1
 
+    def close(self, depth: int) -> None:
+        """Back to depth, closing the blocks open() left open (an `assert … if` guard's)."""
+        self.depth = depth
+        if self.held:  # what was read inside the blocks is not there after them (or in an `else:`)
+            self.held = {code: h for code, h in self.held.items() if h[1] <= self.depth}
+
     @contextmanager
     def block(self, header: str):
         self.emit(header)
         self.depth += 1
         yield
-        self.depth -= 1
+        self.close(self.depth - 1)
+
+    def reuse(self, code: str) -> str | None:
+        """The local already holding code's value, if one is in reach here."""
+        held = self.held.get(code)
+        return held[0] if held is not None else None
 
     def source(self) -> str:
         return "\n".join(self.lines) + "\n"
@@ -160,7 +181,10 @@ class Module:
         return self._named(("set", *codes), f"set_of([{', '.join(codes)}], 'a set')")
 
     def pattern(self, text: str) -> str:
-        return self._named(("pattern", text), f"compile_pattern({text!r})")
+        """A `matches()` pattern's code: compiled when a rule first uses it, not when the module
+        loads (a run that never reaches a `matches()` compiles none of the rulebook's patterns)."""
+        name = self._named(("pattern", text), f"[None, {text!r}]")
+        return f"({name}[0] or pattern_of({name}))"
 
     def builtin(self, name: str) -> str:
         if name not in BUILTINS:

@@ -57,6 +57,7 @@ class ExprCompiler(OperatorCompiler):
         self._oversized: set[str] = set()  # definitions refused for their expanded size
         self._compiling: list[str] = []
         self._numbered = 0  # definitions' functions numbered so far
+        self._field_codes: set[str] = set()  # the code of field reads (pure: see field())
         # node class → its compile method (_literal for ast.Literal …)
         self._methods = {kind: getattr(self, "_" + kind.__name__.lower()) for kind in ast.EXPRESSIONS}
 
@@ -88,13 +89,28 @@ class ExprCompiler(OperatorCompiler):
         """code as something that can be read more than once: a name or a literal."""
         if code.isidentifier() or code in ("None", "True", "False"):  # not text: `'x' is None` warns
             return code
+        var = self.fn.reuse(code)
+        if var is not None:
+            return var
         var = self.fn.fresh()
         self.emit(f"{var} = {code}")
+        if code in self._field_codes:
+            self.fn.held[code] = (var, self.fn.depth)
         return var
 
     def field(self, base: str, name: str) -> str:
+        """`base.name`. A field read is pure and the locals it reads are never assigned again
+        (loop variables aside, whose reads are held inside the loop only): once its value is in a
+        local (simple()), the same read later in the same block or a block inside it is that
+        local — `t.rows` read once per table, not once per row. A read is never moved: the first
+        is evaluated where it always was, so errors come in the same order."""
         b = self.simple(base)
-        return f"({b}.get({name!r}) if type({b}) is dict else get_field({b}, {name!r}))"
+        code = f"({b}.get({name!r}) if type({b}) is dict else get_field({b}, {name!r}))"
+        held = self.fn.reuse(code)
+        if held is not None:
+            return held
+        self._field_codes.add(code)
+        return code
 
     def spend(self, seq: str, weight: int) -> None:
         """A loop over seq charges the evaluation budget its length × its body's size, at its start."""
@@ -239,13 +255,21 @@ class ExprCompiler(OperatorCompiler):
                 self.error(sel.span, "an index must be a whole number")
                 return Compiled(NULL)
             i = int(raw)
-            seq, out = self.simple(base.code), self.fn.fresh()
+            seq = self.simple(base.code)
+            # like a field read (see field()): `check[0]` read again in the same block is the
+            # local that holds it (the key is no code: a field read's code starts with "(")
+            key = f"{seq}[{i!r}]"
+            held = self.fn.reuse(key)
+            if held is not None:
+                return Compiled(held, self.element_of(base.stype))
+            out = self.fn.fresh()
             with self.fn.block(f"if {seq} is None:"):
                 self.emit(f"{out} = None")
             with self.fn.block(f"elif type({seq}) is list:"):
                 self.emit(f"{out} = {seq}[{i!r}] if {(-i - 1 if i < 0 else i)!r} < len({seq}) else None")
             with self.fn.block("else:"):
                 self.emit(f'raise RuleTypeError("only a list can be indexed, got " + kind({seq}))')
+            self.fn.held[key] = (out, self.fn.depth)
             return Compiled(out, self.element_of(base.stype))
         element = self.element_of(base.stype)
         seq, out, var = self.simple(base.code), self.fn.fresh(), self.fn.fresh("e")

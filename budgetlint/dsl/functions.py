@@ -93,16 +93,33 @@ def _trunc(value, places=Decimal(0)):
     return None if value is None else _truncate(number(value, "truncate()"), as_places(places))
 
 
+# (a number with exponent e, decimals(), ulp()) for the exponents figures have, the most common
+# first: 0.01 万元 (a table printed in 万元), 0.000001 万元 (in 元, to the 分), whole numbers …
+# `x.same_quantum(q)` is true exactly when x is finite with q's exponent, and costs a seventh of
+# `x.as_tuple()`, which copies every digit (ARITH-03 asks ulp() twice per cell).
+_QUANTA = tuple(
+    (Decimal(1).scaleb(e), whole(max(0, -e)), Decimal(1).scaleb(-max(0, -e))) for e in (-2, -6, 0, -1, -4)
+)
+
+
 def _decimals(value):
     """How many decimals a number was printed with: 0.6 → 1, 2457.00 → 2, 100 → 0."""
     if value is None:
         return None
+    if type(value) is Decimal:
+        for quantum, places, _ in _QUANTA:
+            if value.same_quantum(quantum):
+                return places
     exponent = number(value, "decimals()").as_tuple().exponent
     return whole(max(0, -exponent)) if type(exponent) is int else None
 
 
 def _ulp(value):
     """One unit in the last printed place: 11.34 → 0.01, 0.6 → 0.1, 100 → 1."""
+    if type(value) is Decimal:
+        for quantum, _, unit in _QUANTA:
+            if value.same_quantum(quantum):
+                return unit
     places = _decimals(value)
     return None if places is None else Decimal(1).scaleb(-int(places))
 

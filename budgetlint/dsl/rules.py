@@ -178,7 +178,7 @@ def compile_rule(rule: ast.Rule, compiler, fname: str):
                 fn.open(f"if {test} is True:")
             else:
                 _check(step, compiler, scope, where, [rule.steps[i] for i in plan.get(n, ())])
-        fn.depth = depth
+        fn.close(depth)
         compiler.emit("return found")
     checks = rule.checks
     if len(compiler.errors) > errors_before or not checks or any(c.message is None for c in checks):
@@ -236,7 +236,7 @@ def _check(check: ast.Check, compiler, scope: Scope, where: str, lets: list) -> 
             compiler.emit(f"pointer = pointer_of_element({where}, pointers)")
         messages = [_render(template, compiler, scope) for template in (check.message, check.message_en)]
         compiler.emit(f"found.append(Hit(pointer, {', '.join(messages)}))")
-    fn.depth = depth
+    fn.close(depth)
 
 
 def _render(template: ast.Template | None, compiler, scope: Scope) -> str:

@@ -38,11 +38,60 @@ def _validator():
     return decimal_aware(load_schema())
 
 
+def import_jsonschema_rs():
+    """The jsonschema_rs module, imported without email.utils (~40 M instructions, a fifth of a
+    cold `check` beyond starting Python: it brings socket, urllib.parse, ipaddress, random,
+    base64 …); ImportError if it is not installed.
+
+    Its extension looks up email.utils.parsedate_to_datetime when it loads, only to read its own
+    build date (it calls it once, there). While it loads, email.utils is a module holding that one
+    function, which reads the date with what email.utils itself reads it with (email._parseaddr,
+    a small module); the stand-in is then removed, so any later `import email.utils` gets the
+    real module, and a later call of the function the extension kept goes to the real one."""
+    import sys
+
+    if "jsonschema_rs" in sys.modules or "email.utils" in sys.modules:
+        import jsonschema_rs
+
+        return jsonschema_rs
+    import types
+
+    loading = True
+
+    def parsedate_to_datetime(data):
+        if not loading:
+            from email.utils import parsedate_to_datetime as real
+
+            return real(data)
+        import datetime
+        from email._parseaddr import _parsedate_tz
+
+        # email.utils.parsedate_to_datetime, as Python 3.10–3.13 write it
+        parsed = _parsedate_tz(data)
+        if parsed is None:
+            raise ValueError(f'Invalid date value or format "{data!s}"')
+        *dtuple, tz = parsed
+        if tz is None:
+            return datetime.datetime(*dtuple[:6])
+        return datetime.datetime(*dtuple[:6], tzinfo=datetime.timezone(datetime.timedelta(seconds=tz)))
+
+    stand_in = types.ModuleType("email.utils")
+    stand_in.parsedate_to_datetime = parsedate_to_datetime
+    sys.modules["email.utils"] = stand_in
+    try:
+        import jsonschema_rs
+    finally:
+        loading = False
+        if sys.modules.get("email.utils") is stand_in:
+            del sys.modules["email.utils"]
+    return jsonschema_rs
+
+
 @lru_cache(maxsize=1)
 def _fast_validator():
     """jsonschema-rs (compiled, ~100× faster than python-jsonschema); None if it is not installed."""
     try:
-        import jsonschema_rs
+        jsonschema_rs = import_jsonschema_rs()
     except ImportError:  # pragma: no cover - a platform without a wheel
         return None
     return jsonschema_rs.validator_for(load_schema())

@@ -44,8 +44,10 @@ def load_input_schema(kind: str) -> dict:
 
 @cache
 def _fast(kind: str):
+    from budgetlint.schema import import_jsonschema_rs
+
     try:
-        import jsonschema_rs
+        jsonschema_rs = import_jsonschema_rs()
     except ImportError:  # pragma: no cover - a platform without a wheel
         return None
     return jsonschema_rs.validator_for(load_input_schema(kind))
