@@ -391,3 +391,17 @@ def test_matched_needs_a_literal_pattern():
         )
     )
     assert problems == ["r.rules:3:10: matched() needs its pattern as a string literal"]
+
+
+def test_a_template_called_as_a_function_or_a_definition_used_as_a_template_is_named_as_such():
+    source = (
+        TEMPLATE
+        + "def limit() = 1\n"
+        + 'rule T-1 = limit() { title "t" title_en "t" }\n'
+        + f"rule T-2 {{ {META}\n  assert at_most(1, 2) == null\n  message 'x'\n}}\n"
+    )
+    _, problems = _build(("r.rules", source))
+    assert problems == [
+        "r.rules:10:10: 'at_most' is a template: rules are made from it (rule ID = at_most(…))",
+        "r.rules:8:10: 'limit' is a definition, not a template",
+    ]

@@ -133,6 +133,14 @@ class _Resolver:
 
     def __call__(self, node):
         if type(node) is ast.Call:
+            if self._is_template(node.func):  # reported here, and read as null: one error, not two
+                self.errors.append(
+                    StaticError(
+                        node.span,
+                        f"'{node.func}' is a template: rules are made from it (rule ID = {node.func}(…))",
+                    )
+                )
+                return ast.Literal(node.span, None)
             node = node._replace(func=self._function(node), args=tuple(self(a) for a in node.args))
             return node
         if type(node) is ast.Span or type(node) is ast.Literal:
@@ -142,6 +150,10 @@ class _Resolver:
         if isinstance(node, tuple):
             return tuple(self(v) if isinstance(v, tuple) else v for v in node)
         return node
+
+    def _is_template(self, name: str) -> bool:
+        module, _, short = self.visible.get(name, "").partition(".")
+        return type(self.own.get(module, {}).get(short)) is ast.RuleTemplate
 
     def _function(self, call: ast.Call) -> str:
         name = call.func
@@ -166,6 +178,9 @@ def _expand(rule: ast.Rule, resolve: _Resolver, templates: dict, errors: list) -
     qualified = resolve.visible.get(name)
     template = templates.get(qualified) if qualified else None
     if template is None:
+        if qualified is not None:  # a definition's name
+            errors.append(StaticError(span, f"'{name}' is a definition, not a template"))
+            return None
         hint = did_you_mean(name, sorted(n for n, q in resolve.visible.items() if q in templates))
         errors.append(StaticError(span, f"no template '{name}'{hint}"))
         return None
