@@ -212,8 +212,45 @@ def build_with_compiler(parsed: list[ast.RuleFile], schema: dict | None):
             if not missing:
                 compiled.append(result)
     problems.extend(str(e) for e in _unique(compiler.errors))
-    code = compile(compiler.module.source(compiled), "<budgetlint rules>", "exec")
+    try:
+        code = compile(compiler.module.source(compiled), "<budgetlint rules>", "exec")
+    except (SyntaxError, RecursionError, MemoryError):
+        compiled = _drop_uncompilable(compiler, compiled, linked, problems)
+        code = compile(compiler.module.source(compiled), "<budgetlint rules>", "exec")
     return compiler, code, problems
+
+
+def _drop_uncompilable(compiler, compiled: list, linked, problems: list[str]) -> list:
+    """Python refuses code nested past its limits (100 levels of indentation, 20 nested loops),
+    which a rule of conditions within conditions can reach though each expression nests less than
+    the parser allows: each such rule (or definition, and the rules calling it) is a problem at its
+    line, and the others are compiled without it."""
+    module = compiler.module
+    broken: set[str] = set()
+    for name, fn in list(module.functions.items()):
+        try:
+            compile(fn.source(), "<budgetlint rule>", "exec")
+        except (SyntaxError, RecursionError, MemoryError):
+            broken.add(name)
+    where = {fname: rule_id for rule_id, fname in compiler.rule_functions.items()}
+    spans = {r.id: r.span for r in linked.rules}
+    for name in sorted(broken):
+        what = f"rule {where[name]}" if name in where else module.functions[name].lines[0].lstrip("# ")
+        span = spans.get(where.get(name), "") if name in where else ""
+        problems.append(
+            f"{span}: {what} nests too deeply for Python (conditions within conditions); "
+            "split it with let or a definition".lstrip(": ")
+        )
+    changed = True
+    while changed:  # a function calling a broken one is broken too
+        changed = False
+        for name, fn in module.functions.items():
+            if name not in broken and fn.calls & broken:
+                broken.add(name)
+                changed = True
+    for name in broken:
+        del module.functions[name]
+    return [c for c in compiled if c[1] not in broken]
 
 
 def _unique(errors: list[StaticError]) -> list[StaticError]:

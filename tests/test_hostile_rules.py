@@ -146,3 +146,19 @@ def test_deep_expressions_on_the_command_line_are_refused():
     assert result.returncode == 2
     assert "nest more than 100 deep" in result.stderr
     assert "internal error" not in result.stderr
+
+
+def test_a_rule_nested_past_pythons_limits_is_a_problem_at_its_line_not_an_internal_error(tmp_path: Path):
+    # 99 conditions within conditions: within the parser's nesting limit, past Python's 100 levels
+    # of indentation once generated (bench/fuzz.py found it)
+    deep = "if true then " * 99 + "1" + " else 2" * 99
+    (tmp_path / "d.rules").write_text(
+        f"rule DEEP-1 {{ {HEAD}\n assert {deep} == 1 message 'm' }}\n"
+        f"rule OK-1 {{ {HEAD}\n assert false message 'ok' }}\n",
+        encoding="utf-8",
+    )
+    rules = str(tmp_path / "d.rules")
+    result = run_cli("check", "--no-config", "--no-builtin-rules", "--rules", rules, str(SAMPLE))
+    assert result.returncode == 2
+    assert "d.rules:1:6: rule DEEP-1 nests too deeply for Python" in result.stderr
+    assert "internal error" not in result.stderr
