@@ -26,7 +26,6 @@ class Linked(NamedTuple):
     defines: dict[str, ast.Define]  # qualified name → definition (its body resolved)
     names: dict[str, str | None]  # unqualified name → qualified (None: several files define it)
     errors: list[StaticError]
-    files: dict[str, str]  # qualified name → the file that defines it (for messages)
 
 
 def module_name(path: str) -> str:
@@ -61,13 +60,12 @@ def link(parsed: list[ast.RuleFile]) -> Linked:
             else:
                 names[item.name] = item
 
-    everywhere: dict[str, str | None] = {}  # for `budgetlint eval`: every name, if only one file has it
-    files: dict[str, str] = {}
+    # for `budgetlint eval`: every definition by its name, when only one file has that name
+    everywhere: dict[str, str | None] = {}
     for module, names in own.items():
         for name, item in names.items():
-            qualified = f"{module}.{name}"
-            everywhere[name] = None if name in everywhere else qualified
-            files[qualified] = item.span.file
+            if type(item) is ast.Define:
+                everywhere[name] = None if name in everywhere else f"{module}.{name}"
 
     defines: dict[str, ast.Define] = {}
     templates: dict[str, ast.RuleTemplate] = {}
@@ -93,7 +91,7 @@ def link(parsed: list[ast.RuleFile]) -> Linked:
         resolve = _Resolver(_visible(rf, module, own, paths, []), own, errors)
         rules[i] = _expand(rules[i], resolve, templates, errors)
     rules = [r for r in rules if r is not None]  # a rule whose template cannot be used: reported
-    return Linked(rules, defines, everywhere, errors, files)
+    return Linked(rules, defines, everywhere, errors)
 
 
 def _visible(rf, module, own, paths, errors) -> dict[str, str]:
