@@ -164,14 +164,7 @@ def compile_rule(rule: ast.Rule, compiler, fname: str):
                     scope = scope.bind(step.index, None, var)
                 where = f"({seq}, {index}, {element})"
             elif kind is ast.Let:
-                fn.at(step.value.span)
-                value = compiler.expr(step.value, scope)
-                var = fn.fresh(name=step.name or "r")
-                compiler.emit(f"{var} = {value.code}")
-                if step.unpack:
-                    scope = _unpack(step, var, value.stype, compiler, scope)
-                else:
-                    scope = scope.bind(step.name, value.stype, var)
+                scope = _let(step, compiler, scope)
             elif kind is ast.When:
                 fn.at(step.test.span)
                 test = compiler.simple(compiler.test(step.test, scope, "when"))
@@ -199,6 +192,17 @@ def compile_rule(rule: ast.Rule, compiler, fname: str):
     return info, fname, tuple(fn.spans)
 
 
+def _let(step: ast.Let, compiler, scope: Scope) -> Scope:
+    """`let name = value` (or `let {a, b} = value`): the value in a local, the name(s) bound."""
+    compiler.fn.at(step.value.span)
+    value = compiler.expr(step.value, scope)
+    var = compiler.fn.fresh(name=step.name or "r")
+    compiler.emit(f"{var} = {value.code}")
+    if step.unpack:
+        return _unpack(step, var, value.stype, compiler, scope)
+    return scope.bind(step.name, value.stype, var)
+
+
 def _unpack(step, var: str, stype, compiler, scope: Scope) -> Scope:
     """`for {a, b} in xs` / `let {a, b} = x`: each name bound to that field of the value."""
     # Each name stands for its field read where it is used, not copied into a local first: a rule
@@ -222,11 +226,7 @@ def _check(check: ast.Check, compiler, scope: Scope, where: str, lets: list) -> 
     test = compiler.simple(compiler.test(check.test, scope, "assert"))
     with fn.block(f"if {test} is False:"):
         for let in lets:
-            fn.at(let.value.span)
-            value = compiler.expr(let.value, scope)
-            var = fn.fresh(name=let.name)
-            compiler.emit(f"{var} = {value.code}")
-            scope = scope.bind(let.name, value.stype, var)
+            scope = _let(let, compiler, scope)
         if check.at is not None:
             fn.at(check.at.span)
             compiler.emit(f"pointer = {_locate(check.at, compiler, scope)}")
