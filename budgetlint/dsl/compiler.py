@@ -314,6 +314,10 @@ class ExprCompiler(OperatorCompiler):
                     self.emit(f"{out} = memo[{key}] = {fname}(doc, settings, memo)")
                 return Compiled(out, self.def_types.get(node.func), logical=logical)
             # the body sees the document, the settings and its parameters only
+            if _reads_fields(d.body):  # worth a memo: the same table's columns read once per document
+                cost = self.def_costs.get(node.func, 1)
+                code = f"memoised(memo, {fname}, {cost!r}, doc, settings, {', '.join(args)})"
+                return Compiled(code, self.def_types.get(node.func), logical=logical)
             code = f"{fname}(doc, settings, memo, {', '.join(args)})"
             return Compiled(code, self.def_types.get(node.func), logical=logical)
         builtin = BUILTINS.get(node.func)
@@ -425,6 +429,19 @@ def expanded_size(node, def_costs: dict[str, int], called: set | None = None) ->
         elif isinstance(n, tuple):  # nodes (arguments, items …) or a message part (node, format)
             stack.extend(v for v in n if isinstance(v, tuple))
     return total
+
+
+def _reads_fields(node) -> bool:
+    """Whether an expression loops: a comprehension, a filter, or a field of a field (a projection
+    such as t.columns.key, over every column)."""
+    stack = [node]
+    while stack:
+        n = stack.pop()
+        if type(n) is ast.Comprehension or type(n) is ast.Index or (type(n) is ast.Attr and type(n.base) is ast.Attr):
+            return True
+        if isinstance(n, tuple):
+            stack.extend(v for v in n if isinstance(v, tuple))
+    return False
 
 
 def _substitute(node, arguments: dict):
