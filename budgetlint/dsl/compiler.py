@@ -321,7 +321,7 @@ class ExprCompiler(OperatorCompiler):
             if (
                 self.def_costs.get(node.func, INLINED + 1) <= INLINED
                 and node.func not in self._broken
-                and not _reads_fields(d.body)
+                and not _projects(d.body)
             ):
                 # a small definition (`place(x) = if x == 0 then null else ulp(x)`) is written
                 # out at the call: its arguments evaluated into locals first, in their order, as
@@ -330,7 +330,7 @@ class ExprCompiler(OperatorCompiler):
                 inner = Scope({p: None for p in d.params}, vars=dict(zip(d.params, params, strict=True)))
                 body = self.expr(d.body, inner)
                 return Compiled(body.code, self.def_types.get(node.func), logical=body.logical)
-            if _reads_fields(d.body):  # worth a memo: the same table's columns read once per document
+            if _projects(d.body):  # a memo: `prints(t, k)` projects t.columns.key once per (t, k)
                 cost = self.def_costs.get(node.func, 1)
                 code = f"memoised(memo, {fname}, {cost!r}, doc, settings, {', '.join(args)})"
                 return Compiled(code, self.def_types.get(node.func), logical=logical)
@@ -423,8 +423,8 @@ class ExprCompiler(OperatorCompiler):
 
 # A definition may call others, each several times: `e40(x) = e39(x) + e39(x)` is 2^40 calls.
 MAX_EXPANSION = 100_000
-# A definition with parameters this size or smaller (expanded, compiler.expanded_size) and no loop
-# is written out where it is called instead of called.
+# A definition with parameters this size or smaller (expanded, compiler.expanded_size) is written
+# out where it is called instead of called, unless it is memoised (_projects).
 INLINED = 40
 
 
@@ -450,13 +450,13 @@ def expanded_size(node, def_costs: dict[str, int], called: set | None = None) ->
     return total
 
 
-def _reads_fields(node) -> bool:
-    """Whether an expression loops: a comprehension, a filter, or a field of a field (a projection
-    such as t.columns.key, over every column)."""
+def _projects(node) -> bool:
+    """Whether an expression reads a field of a field (`t.columns.key`: a projection over every
+    column of a table), what a memo of the definition's values saves walking again."""
     stack = [node]
     while stack:
         n = stack.pop()
-        if type(n) is ast.Comprehension or type(n) is ast.Index or (type(n) is ast.Attr and type(n.base) is ast.Attr):
+        if type(n) is ast.Attr and type(n.base) is ast.Attr:
             return True
         if isinstance(n, tuple):
             stack.extend(v for v in n if isinstance(v, tuple))
