@@ -10,7 +10,7 @@ from budgetlint.dsl.scope import BUDGET, MAX_STEPS, SETTINGS, RuleBudgetExceeded
 from budgetlint.dsl.values import RuleTypeError
 from budgetlint.findings import Finding, sorted_findings
 from budgetlint.loader import Document
-from budgetlint.profiles import DEFAULT_PROFILE, applies
+from budgetlint.profiles import DEFAULT_PROFILE, chain
 from budgetlint.rulebook import Rulebook
 from budgetlint.schema import validate
 from budgetlint.units import in_wan
@@ -61,7 +61,9 @@ def rule_findings(
         message = "the document is nested too deeply for the rules to read it"
         return [Finding(doc.name, 1, 1, "schema", "error", message, "")]
     pointers = Pointers(data)
-    profile = settings.profile_of(doc.data)
+    # the profile and its ancestors, once per document: a rule applies when it names none or one
+    # of them (budgetlint.profiles.applies)
+    profiles = frozenset(chain(settings.profile_of(doc.data)))
     values = settings.for_rules()
     out = []
     budget = BUDGET
@@ -73,7 +75,7 @@ def rule_findings(
     memo = pointers.memo
     for rule in rulebook.rules:
         info = rule.info
-        if not applies(info.profiles, profile):
+        if info.profiles and profiles.isdisjoint(info.profiles):
             continue
         budget[0] = MAX_STEPS
         if timings is not None:
