@@ -53,6 +53,31 @@ def pattern_of(holder: list):
     return holder[0]
 
 
+def memoised(memo: dict, fn, cost: int, doc, settings, *args):
+    """A definition's value for these arguments, computed once per document when each argument is
+    text, null, or a list or object of the document (by identity: the entry keeps the arguments
+    alive, so no other value takes their id while the memo lives); any other argument (a number, a
+    truth value: 1 == True == 1.0 would share an entry) calls it every time. A repeat is charged
+    the definition's expanded size (cost), as the first call of a zero-argument definition is."""
+    key = [fn]
+    for a in args:
+        kind_of = type(a)
+        if kind_of is str or a is None:
+            key.append(a)
+        elif kind_of is dict or kind_of is list:
+            key.append(id(a))
+        else:
+            return fn(doc, settings, memo, *args)
+    key = tuple(key)
+    entry = memo.get(key)
+    if entry is not None:
+        spend(cost)
+        return entry[0]
+    value = fn(doc, settings, memo, *args)
+    memo[key] = (value, args)
+    return value
+
+
 def runtime() -> dict:
     """The globals every generated module starts from: nothing else is in reach of a rule."""
     from budgetlint.dsl.rules import Hit, locate_get, locate_value, pointer_of_element
@@ -86,6 +111,7 @@ def runtime() -> dict:
         "locate_get": locate_get,
         "locate_value": locate_value,
         "pattern_of": pattern_of,
+        "memoised": memoised,
         "BUILTINS": BUILTINS,
         "SEQUENCES": (list, tuple, frozenset),
         "LEVELS": _LEVELS,

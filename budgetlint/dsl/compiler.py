@@ -55,6 +55,7 @@ class ExprCompiler(OperatorCompiler):
         self._record_types: list[dict] = []  # kept alive: SchemaIndex caches by id() of a node
         self.def_costs: dict[str, int] = {}  # a definition's size with every call expanded
         self._oversized: set[str] = set()  # definitions refused for their expanded size
+        self._broken: set[str] = set()  # definitions with static errors in their body
         self._compiling: list[str] = []
         self._numbered = 0  # definitions' functions numbered so far
         self._field_codes: set[str] = set()  # the code of field reads (pure: see field())
@@ -134,10 +135,13 @@ class ExprCompiler(OperatorCompiler):
         scope = Scope({p: None for p in d.params}, vars=dict(zip(d.params, params, strict=True)))
         header = f"def {fname}(doc, settings, memo{''.join(', ' + p for p in params)}):"
         fn = Function(fname, header, f"# definition {name!r} ({d.span})"[:200])
+        errors_before = len(self.errors)
         with self.function(fn):
             fn.at(d.body.span)
             compiled = self.expr(d.body, scope)
             self.emit(f"return {compiled.code}")
+        if len(self.errors) > errors_before:
+            self._broken.add(name)  # never written out at a call: its errors are its own
         if is_record(compiled.stype):
             self.def_types[name] = compiled.stype
         self._compiling.pop()
@@ -314,6 +318,22 @@ class ExprCompiler(OperatorCompiler):
                     self.emit(f"{out} = memo[{key}] = {fname}(doc, settings, memo)")
                 return Compiled(out, self.def_types.get(node.func), logical=logical)
             # the body sees the document, the settings and its parameters only
+            if (
+                self.def_costs.get(node.func, INLINED + 1) <= INLINED
+                and node.func not in self._broken
+                and not _projects(d.body)
+            ):
+                # a small definition (`place(x) = if x == 0 then null else ulp(x)`) is written
+                # out at the call: its arguments evaluated into locals first, in their order, as
+                # for a call; then its body over them, in a scope of its parameters only
+                params = [self.simple(a) for a in args]
+                inner = Scope({p: None for p in d.params}, vars=dict(zip(d.params, params, strict=True)))
+                body = self.expr(d.body, inner)
+                return Compiled(body.code, self.def_types.get(node.func), logical=body.logical)
+            if _projects(d.body):  # a memo: `prints(t, k)` projects t.columns.key once per (t, k)
+                cost = self.def_costs.get(node.func, 1)
+                code = f"memoised(memo, {fname}, {cost!r}, doc, settings, {', '.join(args)})"
+                return Compiled(code, self.def_types.get(node.func), logical=logical)
             code = f"{fname}(doc, settings, memo, {', '.join(args)})"
             return Compiled(code, self.def_types.get(node.func), logical=logical)
         builtin = BUILTINS.get(node.func)
@@ -403,6 +423,9 @@ class ExprCompiler(OperatorCompiler):
 
 # A definition may call others, each several times: `e40(x) = e39(x) + e39(x)` is 2^40 calls.
 MAX_EXPANSION = 100_000
+# A definition with parameters this size or smaller (expanded, compiler.expanded_size) is written
+# out where it is called instead of called, unless it is memoised (_projects).
+INLINED = 40
 
 
 def expanded_size(node, def_costs: dict[str, int], called: set | None = None) -> int:
@@ -425,6 +448,19 @@ def expanded_size(node, def_costs: dict[str, int], called: set | None = None) ->
         elif isinstance(n, tuple):  # nodes (arguments, items …) or a message part (node, format)
             stack.extend(v for v in n if isinstance(v, tuple))
     return total
+
+
+def _projects(node) -> bool:
+    """Whether an expression reads a field of a field (`t.columns.key`: a projection over every
+    column of a table), what a memo of the definition's values saves walking again."""
+    stack = [node]
+    while stack:
+        n = stack.pop()
+        if type(n) is ast.Attr and type(n.base) is ast.Attr:
+            return True
+        if isinstance(n, tuple):
+            stack.extend(v for v in n if isinstance(v, tuple))
+    return False
 
 
 def _substitute(node, arguments: dict):
