@@ -44,7 +44,7 @@ def _interrupt(args: list[str], cwd: Path) -> tuple[int, str]:
 def test_ctrl_c_in_a_batch_is_one_line(tmp_path: Path, jobs):
     docs = tmp_path / "docs"
     docs.mkdir()
-    for i in range(120):
+    for i in range(600):  # several seconds of work, so Ctrl-C lands mid-batch however fast a document is
         (docs / f"d{i:03}.json").write_bytes(SAMPLE.read_bytes())
     report = tmp_path / "report.json"
     report.write_text("old report\n", encoding="utf-8")
