@@ -122,11 +122,11 @@ def load_rulebook(rule_paths: Iterable = (), builtin: bool = True, display=str):
     from budgetlint.resources import rules_dir
     from budgetlint.rulebook import RulebookError
     from budgetlint.rulebook import load_rulebook as load
-    from budgetlint.schema import load_schema
+    from budgetlint.schema import BUILTIN_SCHEMA
 
     paths = [rules_dir() if builtin else rules_dir() / "_common.rules"] + [Path(p) for p in rule_paths]
     try:
-        return load(paths, load_schema(), display=display)
+        return load(paths, BUILTIN_SCHEMA, display=display)
     except RulebookError as err:
         raise BudgetlintError(diagnostics_of(err)) from None
 

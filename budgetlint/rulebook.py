@@ -263,12 +263,38 @@ def _unique(errors: list[StaticError]) -> list[StaticError]:
     return out
 
 
-def load_rulebook(paths: Iterable[Path], schema: dict | None, display=str) -> Rulebook:
+def _schema_digest(schema) -> bytes:
+    """What the generated code depends on of the schema, for the code cache's key: the built-in
+    schema by its file (hashing its text is an eighth of serialising the parsed schema)."""
+    from budgetlint.schema import BuiltinSchema, load_schema
+
+    if isinstance(schema, BuiltinSchema) or (load_schema.cache_info().currsize and schema is load_schema()):
+        return b"builtin:" + BuiltinSchema.digest()
+    import json
+
+    from budgetlint.dsl.cache import blake2b
+
+    text = json.dumps(schema, sort_keys=True, ensure_ascii=False)
+    return b"given:" + blake2b(text.encode(), digest_size=32).digest()
+
+
+def _schema_data(schema):
+    """The schema as the compiler takes it (a dict or None): called only when rules are compiled."""
+    from budgetlint.schema import BuiltinSchema
+
+    return schema.data() if isinstance(schema, BuiltinSchema) else schema
+
+
+def load_rulebook(paths: Iterable[Path], schema, display=str) -> Rulebook:
     """The rules of the rule files, compiled: from the cache of generated code when the rule
     files, the schema, the generator and Python are those it was made with, else parsed
-    (through the cache of parsed files), checked and generated, and the code cached."""
+    (through the cache of parsed files), checked and generated, and the code cached.
+
+    schema: a schema (dict), None (no schema types), or budgetlint.schema.BUILTIN_SCHEMA, which
+    is parsed only if the rules have to be compiled."""
     from budgetlint.dsl import cache
 
+    schema_digest = _schema_digest(schema)
     files = rule_files(paths)
     sources, problems = read_sources(files, display)
     names = tuple(display(f) for f in files)
@@ -276,10 +302,10 @@ def load_rulebook(paths: Iterable[Path], schema: dict | None, display=str) -> Ru
 
     def make_compiler():  # for evaluate() and the generated source: only when asked for
         if not made:
-            made.append(build_with_compiler(parse_sources(sources, [])[0], schema)[0])
+            made.append(build_with_compiler(parse_sources(sources, [])[0], _schema_data(schema))[0])
         return made[0]
 
-    code_key = None if problems else cache.code_key(sources, schema)
+    code_key = None if problems else cache.code_key(sources, schema_digest)
     code = cache.load_code(code_key) if code_key else None
     if code is not None:
         try:
@@ -287,7 +313,7 @@ def load_rulebook(paths: Iterable[Path], schema: dict | None, display=str) -> Ru
         except Exception:  # authenticated, yet not a module of ours: made again
             pass
     parsed, problems = parse_sources(sources, problems)
-    compiler, code, more = build_with_compiler(parsed, schema)
+    compiler, code, more = build_with_compiler(parsed, _schema_data(schema))
     problems.extend(more)
     if problems:
         raise RulebookError(problems)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import marshal
 import os
+from pathlib import Path
 
 import pytest
 
@@ -164,9 +165,43 @@ def test_a_tampered_code_entry_is_rebuilt_not_executed(folder, uncached, tmp_pat
 
 
 def test_the_code_is_keyed_by_the_python_version_and_the_schema(folder, monkeypatch):
+    from budgetlint.rulebook import _schema_digest
+    from budgetlint.schema import BUILTIN_SCHEMA
+
     sources, _ = read_sources(rule_files([rules_dir()]))
     schema = load_schema()
-    key = cache.code_key(sources, schema)
-    assert cache.code_key(sources, {**schema, "title": "other"}) != key
+    key = cache.code_key(sources, _schema_digest(schema))
+    # the built-in schema, parsed or not, is one key; any other schema another
+    assert cache.code_key(sources, _schema_digest(BUILTIN_SCHEMA)) == key
+    assert cache.code_key(sources, _schema_digest({**schema, "title": "other"})) != key
+    assert _schema_digest({**schema, "title": "other"}) != _schema_digest({**schema, "title": "else"})
+    assert _schema_digest(None) != _schema_digest({})
     monkeypatch.setattr("sys.version", "3.99.0 (another Python)")
-    assert cache.code_key(sources, schema) != key
+    assert cache.code_key(sources, _schema_digest(schema)) != key
+
+
+def test_the_code_is_keyed_by_the_generator_and_builtins(folder, tmp_path, monkeypatch):
+    """budgetlint/dsl/*.py by name, size and modification time: an edit of a builtin (which
+    changes its time) makes a new key."""
+    import os
+
+    from budgetlint.dsl import cache as cache_module
+    from budgetlint.rulebook import _schema_digest
+
+    sources, _ = read_sources(rule_files([rules_dir()]))
+    digest = _schema_digest(None)
+    key = cache.code_key(sources, digest)
+    dsl = Path(cache_module.__file__).parent
+    stat = os.stat(dsl / "functions.py")
+    real_stat = os.stat
+
+    def touched(path, *args, **kwargs):
+        st = real_stat(path, *args, **kwargs)
+        if Path(path) == dsl / "functions.py":  # the same file, saved a second later
+            extra = {"st_mtime": st.st_mtime + 1, "st_mtime_ns": st.st_mtime_ns + 10**9}
+            return os.stat_result(tuple(st), extra)
+        return st
+
+    monkeypatch.setattr(os, "stat", touched)
+    assert os.stat(dsl / "functions.py").st_mtime_ns != stat.st_mtime_ns
+    assert cache.code_key(sources, digest) != key

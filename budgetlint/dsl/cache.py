@@ -23,7 +23,7 @@ The cache is trusted no more than Python trusts __pycache__, and the entries are
   entry copied under another entry's name fails too, since the name is covered.
 - The value read must have the shape parse_files stores: a non-empty list of ast.RuleFile; a
   code entry must unmarshal to a code object, and is keyed (code_key) by the rule files, the
-  schema, the generator and builtins (the source of budgetlint/dsl), the budgetlint version and
+  schema, the generator and builtins (budgetlint/dsl/*.py by name, size and time), the version and
   the Python version and implementation; it is MACed under its own FORMAT.
 - Every failure (no folder, wrong owner or mode, symlink, no key, wrong header, bad MAC,
   truncation, any exception while unpickling, wrong shape) is a miss: the rule files are
@@ -112,17 +112,21 @@ def key(sources: list[tuple[str, bytes]]) -> str:
     return digest.hexdigest()
 
 
-def code_key(sources: list[tuple[str, bytes]], schema) -> str:
-    """The key of the generated code of these rule files: also what else the code depends on."""
-    import json
-
+def code_key(sources: list[tuple[str, bytes]], schema_digest: bytes) -> str:
+    """The key of the generated code of these rule files: also what else the code depends on —
+    the schema (by schema_digest, rulebook._schema_digest), Python, and the generator, runtime
+    helpers and builtins (budgetlint/dsl/*.py). Those modules are keyed by name, size and
+    modification time, as Python keys a module's cached bytecode: hashing their 160 KB of text
+    cost ~4 M instructions of every cold run, and an edit that keeps both size and time to the
+    nanosecond is not one an editor or git makes."""
     digest = blake2b(CODE_FORMAT + key(sources).encode(), digest_size=32)
     digest.update(f"\0{sys.version}\0{sys.implementation.cache_tag}\0".encode())
-    digest.update(json.dumps(schema, sort_keys=True, ensure_ascii=False).encode())
-    dsl = Path(__file__).parent  # the generator, the runtime helpers and the builtins
+    digest.update(schema_digest)
+    dsl = Path(__file__).parent
     for name in sorted(os.listdir(dsl)):
         if name.endswith(".py"):
-            digest.update(b"\0" + name.encode() + b"\0" + (dsl / name).read_bytes())
+            st = os.stat(dsl / name)
+            digest.update(f"\0{name}\0{st.st_size}\0{st.st_mtime_ns}".encode())
     return digest.hexdigest()
 
 
