@@ -71,7 +71,7 @@ from budgetlint.resources import grammar_path
 # 8: Rule.message_en; 9: Check steps, records, templates, imports; 10: Check.guard)
 FORMAT = b"budgetlint-parsed-rules/10\n"
 # bump when the generated module's layout (RULES, the runtime names) changes
-CODE_FORMAT = b"budgetlint-generated-rules/2\n"
+CODE_FORMAT = b"budgetlint-generated-rules/3\n"
 CODE_SUFFIX = ".code"
 KEEP = 16
 KEY_FILE = "key"

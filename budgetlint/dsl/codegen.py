@@ -25,7 +25,7 @@ from decimal import Decimal
 
 from budgetlint.dsl.fn_base import whole
 from budgetlint.dsl.fn_tables import _LEVELS
-from budgetlint.dsl.functions import BUILTINS, compile_pattern
+from budgetlint.dsl.functions import BUILTINS
 from budgetlint.dsl.scope import RuleBudgetExceeded, spend
 from budgetlint.dsl.values import (
     RuleTypeError,
@@ -47,9 +47,12 @@ LOCAL_NAME = re.compile(r"[a-z_][a-z0-9_]{0,30}", re.ASCII)
 
 
 def pattern_of(holder: list):
-    """holder = [None, pattern text]: the pattern compiled, kept in holder[0] for the next use
-    (a compiled pattern is true, so `holder[0] or pattern_of(holder)` compiles it once)."""
-    holder[0] = compile_pattern(holder[1])
+    """holder = [None, pattern text, its plan (regex.plan)]: the pattern built from its plan,
+    kept in holder[0] for the next use (a compiled pattern is true, so
+    `holder[0] or pattern_of(holder)` builds it once)."""
+    from budgetlint.dsl.regex import from_plan
+
+    holder[0] = from_plan(holder[1], holder[2])
     return holder[0]
 
 
@@ -209,7 +212,9 @@ class Module:
     def pattern(self, text: str) -> str:
         """A `matches()` pattern's code: compiled when a rule first uses it, not when the module
         loads (a run that never reaches a `matches()` compiles none of the rulebook's patterns)."""
-        name = self._named(("pattern", text), f"[None, {text!r}]")
+        from budgetlint.dsl.regex import plan
+
+        name = self._named(("pattern", text), f"[None, {text!r}, {plan(text)!r}]")
         return f"({name}[0] or pattern_of({name}))"
 
     def builtin(self, name: str) -> str:

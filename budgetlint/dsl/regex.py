@@ -81,6 +81,10 @@ def compile_pattern(pattern: str) -> _Linear:
     translated = to_re2(pattern)
     if _paths(pattern) <= PATHS:
         return re.compile(pattern)
+    return _on_re2(pattern, translated)
+
+
+def _on_re2(pattern: str, translated: str) -> _Linear:
     try:
         from re2 import _re2
     except ImportError:  # pragma: no cover - a dependency of the package
@@ -93,6 +97,67 @@ def compile_pattern(pattern: str) -> _Linear:
         problem = problem.decode("utf-8", "replace") if isinstance(problem, bytes) else str(problem)
         raise ValueError(f"regular expression not supported by the linear-time engine (RE2): {problem}")
     return _Linear(pattern, compiled)
+
+
+def plan(pattern: str) -> tuple:
+    """What compile_pattern makes of a pattern, worked out when its rule is compiled and kept in
+    the generated code (and so in the code cache), so that a run only builds the pattern:
+    ("re2", RE2's text) for RE2; for Python's re, ("re", flags, program, groups, groupindex,
+    indexgroup), the arguments re's compiler gives _sre.compile, or ("re",) where they cannot
+    be had. Parsing, translating and counting a pattern's paths, then re's parser and compiler,
+    were ~90 % of what the rules' first document cost beyond the next one (13 patterns on the
+    seed). The program is valid for this Python only: the code cache is keyed by its version.
+    ValueError (the author's message) if the pattern cannot be used."""
+    compiled = compile_pattern(pattern)
+    if type(compiled) is not re.Pattern:
+        return ("re2", to_re2(pattern))
+    program = _re_program(pattern)
+    return ("re", *program) if program is not None else ("re",)
+
+
+def from_plan(pattern: str, planned: tuple):
+    """The compiled pattern plan(pattern) describes: what compile_pattern(pattern) returns."""
+    try:
+        if planned[0] == "re2":
+            return _on_re2(pattern, planned[1])
+        if len(planned) == 6:
+            import _sre
+
+            flags, program, groups, groupindex, indexgroup = planned[1:]
+            return _sre.compile(pattern, flags, list(program), groups, dict(groupindex), tuple(indexgroup))
+    except Exception:  # a plan this Python cannot use: compiled the long way
+        return compile_pattern(pattern)
+    return re.compile(pattern)
+
+
+def _re_program(pattern: str) -> tuple | None:
+    """The arguments re.compile(pattern) passes to _sre.compile (re._compiler.compile), or None
+    if this Python's re is not built that way; checked against re.compile's own result."""
+    try:
+        import _sre
+
+        try:
+            from re import _compiler, _parser  # type: ignore[attr-defined]
+        except ImportError:  # pragma: no cover - Python 3.10
+            import sre_compile as _compiler  # type: ignore[no-redef]
+            import sre_parse as _parser  # type: ignore[no-redef]
+        parsed = _parser.parse(pattern, 0)
+        program = tuple(map(int, _compiler._code(parsed, 0)))  # its opcodes' repr is their name
+        groupindex = dict(parsed.state.groupdict)
+        indexgroup = [None] * parsed.state.groups
+        for name, index in groupindex.items():
+            indexgroup[index] = name
+        args = (int(parsed.state.flags), program, parsed.state.groups - 1, groupindex, tuple(indexgroup))
+        built, reference = _sre.compile(pattern, args[0], list(program), *args[2:]), re.compile(pattern)
+        same = (built.pattern, built.flags, built.groups, built.groupindex) == (
+            reference.pattern,
+            reference.flags,
+            reference.groups,
+            reference.groupindex,
+        )
+        return args if same else None
+    except Exception:  # pragma: no cover - an re whose internals differ: compiled at run time
+        return None
 
 
 def to_re2(pattern: str) -> str:
