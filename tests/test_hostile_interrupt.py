@@ -27,6 +27,9 @@ def _interrupt(args: list[str], cwd: Path) -> tuple[int, str]:
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
         start_new_session=True,
+        # Ctrl-C as a terminal gives it: a test run started in the background of a shell (or by a
+        # CI runner) ignores SIGINT, and a child inherits that, so the signal would not land
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
         env={**os.environ, "PYTHONPATH": str(ROOT)},
     )
     seen = b""
@@ -38,8 +41,11 @@ def _interrupt(args: list[str], cwd: Path) -> tuple[int, str]:
         seen += chunk
     time.sleep(0.3)
     os.killpg(process.pid, signal.SIGINT)
-    rest = process.stderr.read()
-    process.wait(timeout=60)
+    try:
+        rest = process.communicate(timeout=60)[1]
+    except subprocess.TimeoutExpired:  # not interrupted: fail, never hang the suite
+        os.killpg(process.pid, signal.SIGKILL)
+        rest = process.communicate()[1] + b"\n(still running 60 s after Ctrl-C: killed)"
     return process.returncode, (seen + rest).decode("utf-8", "replace")
 
 
