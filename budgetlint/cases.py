@@ -52,6 +52,9 @@ class Case:
     profile: str | None = None
     # run settings the rules read through setting(…): (name, value), e.g. (("rounding_per_item", 0.01),)
     settings: tuple[tuple[str, Decimal], ...] = ()
+    # (rule, pointer, text): the message of that expected finding must not contain the text (a
+    # stray unit, a placeholder, the wrong one of two wordings)
+    lacking: tuple[tuple[str, str, str], ...] = ()
 
     @property
     def id(self) -> str:
@@ -87,12 +90,13 @@ def _pairs(raw) -> tuple[tuple[str, str], ...] | None:
     return tuple(sorted((item["rule"], item.get("pointer", "")) for item in raw))
 
 
-def _messages(item: dict) -> tuple[tuple[str, str, str], ...]:
-    """The `message:` texts of a case's expected findings (in expect or expect_new)."""
+def _messages(item: dict, key: str = "message") -> tuple[tuple[str, str, str], ...]:
+    """The `message:` (or `message_lacks:`) texts of a case's expected findings (in expect or
+    expect_new)."""
     out = []
     for raw in (item.get("expect") or []) + (item.get("expect_new") or []):
-        if "message" in raw:
-            out.append((raw["rule"], raw.get("pointer", ""), raw["message"]))
+        if key in raw:
+            out.append((raw["rule"], raw.get("pointer", ""), raw[key]))
     return tuple(out)
 
 
@@ -159,6 +163,7 @@ def load_cases(path: Path) -> list[Case]:
                 _messages(item),
                 profile,
                 _settings(item, bad),
+                _messages(item, "message_lacks"),
             )
         )
     return cases
@@ -253,6 +258,12 @@ def _wrong_message(case: Case, findings: list[Finding]) -> str:
         if not any(text in m for m in said):
             got = f"; it says: {said[0]}" if said else ""
             return f"the message of {rule} at {pointer or '(document)'} does not contain {text!r}{got}"
+    for rule, pointer, text in case.lacking:
+        said = [f.message for f in findings if f.rule == rule and f.pointer == pointer]
+        wrong = [m for m in said if text in m]
+        if wrong:
+            where = pointer or "(document)"
+            return f"the message of {rule} at {where} contains {text!r}; it says: {wrong[0]}"
     return ""
 
 

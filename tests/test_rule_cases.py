@@ -52,8 +52,28 @@ def test_an_expected_message_text_is_checked(tmp_path, rulebook):
     assert "does not contain '1.6 ÷ 3.6 = 45%'" in result.problem and "44.4444%" in result.problem
 
 
+def test_a_text_the_message_must_lack_is_checked(tmp_path, rulebook):
+    pointer = "/narrative/three_public/total/change/pct"
+    right = _case_file(tmp_path, f'{{rule: YOY-01, pointer: {pointer}, message_lacks: "45.0000%"}}')
+    assert run_case(right, rulebook).passed
+    wrong = _case_file(tmp_path, f'{{rule: YOY-01, pointer: {pointer}, message_lacks: "44.4444%"}}')
+    result = run_case(wrong, rulebook)
+    assert not result.passed
+    assert "contains '44.4444%'" in result.problem and "1.6 ÷ 3.6" in result.problem
+    texts = 'message: "44.4444%", message_lacks: "45.0000%"'
+    both = _case_file(tmp_path, f"{{rule: YOY-01, pointer: {pointer}, {texts}}}")
+    assert run_case(both, rulebook).passed
+
+
 def test_a_message_that_is_not_text_is_refused(tmp_path):
     from budgetlint.cases import CaseError
 
     with pytest.raises(CaseError, match="'message' is a text"):
         _case_file(tmp_path, "{rule: YOY-01, pointer: /x, message: 45}")
+
+
+def test_a_text_to_lack_that_is_not_text_is_refused(tmp_path):
+    from budgetlint.cases import CaseError
+
+    with pytest.raises(CaseError, match="'message_lacks' is a text"):
+        _case_file(tmp_path, "{rule: YOY-01, pointer: /x, message_lacks: 45}")
