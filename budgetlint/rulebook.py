@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from pathlib import Path
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
-from budgetlint.dsl import ast
 from budgetlint.dsl.rules import CompiledRule, RuleInfo
 from budgetlint.dsl.scope import StaticError
+
+if TYPE_CHECKING:  # annotations only: a run with its rules cached never imports the AST module
+    from budgetlint.dsl import ast
 
 REQUIRED_METADATA = ("title", "title_en", "severity", "basis")
 

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
-from budgetlint.dsl import ast
 from budgetlint.dsl.schema_types import SType
+
+if TYPE_CHECKING:  # annotations only: a run with its rules cached never imports the AST module
+    from budgetlint.dsl import ast
 
 # Values a run can set (budgetlint.toml / --tolerance), with their defaults.
 SETTINGS = {"rounding_per_item": Decimal("0.005")}
