@@ -87,7 +87,8 @@ def _matched(s, pattern):
 
 _LONGEST_REPEAT = 20  # a doubled word or phrase, not a repeated paragraph
 
-_ZEROS = [b"\0" * n for n in range(_LONGEST_REPEAT + 1)]
+# For each size n: the shift of n characters, and the n zero bytes a doubled run of n leaves
+_SHIFTS = [(8 * n, b"\0" * n) for n in range(_LONGEST_REPEAT + 1)]
 _NOT_WORD = re.compile(r"[^\w.%]")  # what ends a word: "收入、事业收入、事业" is a list, not a doubled word
 
 
@@ -104,27 +105,32 @@ def _repeated(s, min_len=Decimal(2)):
         return None
     shortest = max(1, as_places(min_len))
     longest = min(_LONGEST_REPEAT, len(s) // 2)
-    if shortest > longest or not _has_chinese(s):
+    if shortest > longest or not ("\u4e00" <= s[0] <= "\u9fff" or _has_chinese(s)):
         return None
-    # A run of n characters doubled at i is n characters each equal to the one n further on. With
-    # the text as one integer, a byte a character (its lowest: equal characters, equal bytes),
-    # `lanes ^ (lanes >> n bytes)` has a zero byte wherever s[k] == s[k + n] may hold, and n zero
-    # bytes in a row are a candidate, found by bytes.find: per size, a few passes of C over the
-    # text. A regex trying every size at every position cost 3× as much (ADR 001, session 8).
+    # A run of n characters doubled at i is n characters each equal to the one n before. With the
+    # text as one integer, a byte a character (its lowest: equal characters, equal bytes), byte j
+    # of `lanes ^ (lanes >> n bytes)` is zero where s[j] == s[j - n] may hold, and n zero bytes
+    # in a row are a candidate, found by bytes.find: per size, a few passes of C over the text.
+    # A regex trying every size at every position cost 2× as much (ADR 001, session 8).
     low = s.encode("utf-32-le", "surrogatepass")[::4]
     size = len(low)
-    lanes = int.from_bytes(low, "little")
-    sizes = range(shortest, longest + 1)
-    firsts = [(lanes ^ (lanes >> 8 * n)).to_bytes(size, "little").find(_ZEROS[n]) for n in sizes]
+    lanes = int.from_bytes(low)
+    plan = _SHIFTS[shortest : longest + 1]
+    firsts = [(lanes ^ (lanes >> bits)).to_bytes(size).find(zeros) for bits, zeros in plan]
     if max(firsts) < 0:  # the usual case: no candidate of any size
         return None
     found, before = None, size  # the best run so far, and where it starts
-    for n, i in zip(sizes, firsts, strict=True):
+    for n, (bits, zeros), at in zip(range(shortest, longest + 1), plan, firsts, strict=True):
         same = None
-        while 0 <= i < before:  # a run found later than the best loses to it, a longer one too
-            run = s[i : i + n]
+        while at >= 0:
+            i = at - n  # the first n bytes compare a character with none: at < n is no run
+            if i >= before:  # a run found later than the best loses to it, a longer one too
+                break
             nxt = i + 1
-            if run == s[i + n : i + 2 * n]:  # not just the same lowest bytes
+            run = s[i : i + n] if i >= 0 else None
+            if run is None:
+                nxt = 0
+            elif run == s[i + n : i + 2 * n]:  # not just the same lowest bytes
                 bad = _NOT_WORD.search(run)
                 if bad is not None:  # no doubled run of n covers this character or its copy
                     nxt = i + bad.start() + n + 1
@@ -134,8 +140,8 @@ def _repeated(s, min_len=Decimal(2)):
                 else:  # nor Chinese in the copy: a run of n with Chinese starts after it
                     nxt = i + n + 1
             if same is None:
-                same = (lanes ^ (lanes >> 8 * n)).to_bytes(size, "little")
-            i = same.find(_ZEROS[n], nxt)
+                same = (lanes ^ (lanes >> bits)).to_bytes(size)
+            at = same.find(zeros, nxt + n)
     return found
 
 
