@@ -46,19 +46,33 @@ _REFUSED_GROUPS = {
 class _Linear:
     """A compiled pattern: search() as matches() uses it (None or not), found() for matched()."""
 
-    __slots__ = ("_match", "_unanchored", "pattern")
+    __slots__ = ("_match", "_needed", "_unanchored", "pattern")
 
-    def __init__(self, pattern: str, compiled):
+    def __init__(self, pattern: str, compiled, needed: tuple[str, ...] = ()):
         self.pattern = pattern
         self._match = compiled.Match
         self._unanchored = _anchor()
+        # A text without any of these cannot match: str's `in` says so without encoding the text
+        # and calling RE2 (~15 000 instructions a call on the seed's prose; META-08 "…其中").
+        self._needed = needed
+
+    def _cannot_match(self, text: str) -> bool:
+        # a loop, not all() over a generator: creating the generator cost more than the tests
+        for part in self._needed:
+            if part in text:
+                return False
+        return bool(self._needed)
 
     def search(self, text: str):
+        if self._needed and self._cannot_match(text):
+            return None
         encoded = text.encode("utf-8", "surrogatepass")
         return True if self._match(self._unanchored, encoded, 0, len(encoded))[0][0] >= 0 else None
 
     def found(self, text: str) -> str | None:
         """The first text the pattern finds (matched()), None if none; RE2 gives byte offsets."""
+        if self._needed and self._cannot_match(text):
+            return None
         encoded = text.encode("utf-8", "surrogatepass")
         start, end = self._match(self._unanchored, encoded, 0, len(encoded))[0]
         return None if start < 0 else encoded[start:end].decode("utf-8", "surrogatepass")
@@ -92,7 +106,7 @@ def compile_pattern(pattern: str) -> _Linear:
         problem = compiled.error()
         problem = problem.decode("utf-8", "replace") if isinstance(problem, bytes) else str(problem)
         raise ValueError(f"regular expression not supported by the linear-time engine (RE2): {problem}")
-    return _Linear(pattern, compiled)
+    return _Linear(pattern, compiled, needed(pattern))
 
 
 def to_re2(pattern: str) -> str:
@@ -208,6 +222,44 @@ def _group(pattern: str, i: int) -> tuple[str, int]:
         text = "(?" + on + ("-" + off if off else "") + m.group(3)
         return text, i + 2 + m.end()
     return "(?", i + 2
+
+
+def needed(pattern: str) -> tuple[str, ...]:
+    """Texts of which every match holds at least one, () when the pattern has none to offer.
+
+    A run of literal characters at the top level of the pattern is in every match (其中 in
+    `[0-9元]\\s*其中`); of an alternation at the top level, each branch's longest run is, and
+    a match holds one of them (`X[Xx]+|增加（减少）` → X, 增加（减少）). Without case: under
+    (?i) a literal also matches its other case, so nothing is offered.
+    """
+    try:
+        from re import _parser as parser  # type: ignore[attr-defined]
+    except ImportError:  # pragma: no cover - Python 3.10
+        import sre_parse as parser  # type: ignore[no-redef]
+    try:
+        parsed = parser.parse(pattern)
+    except Exception:  # pragma: no cover - compile_pattern parsed it already
+        return ()
+    if parsed.state.flags & re.IGNORECASE:
+        return ()
+    items = list(parsed)
+    if len(items) == 1 and str(items[0][0]) == "BRANCH":
+        branches = [_longest_literal(branch) for branch in items[0][1][1]]
+        return () if not all(branches) else tuple(dict.fromkeys(branches))
+    run = _longest_literal(items)
+    return (run,) if run else ()
+
+
+def _longest_literal(items) -> str:
+    best, run = "", []
+    for op, arg in [*items, (None, None)]:
+        if str(op) == "LITERAL":
+            run.append(chr(arg))
+            continue
+        if len(run) > len(best):
+            best = "".join(run)
+        run = []
+    return best
 
 
 def _paths(pattern: str) -> float:
