@@ -57,6 +57,6 @@ def as_places(n) -> int:
 
 
 def as_text(value, what: str) -> str | None:
-    if value is None or isinstance(value, str):
+    if type(value) is str or value is None or isinstance(value, str):  # the usual case first
         return value
     raise RuleTypeError(f"{what} needs a string, got {kind(value)} {format_value(value)}")

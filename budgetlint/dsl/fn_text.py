@@ -32,7 +32,8 @@ _COMPARATORS = {">=": "≥", "<=": "≤", "＝": "=", "＞": ">", "＜": "<"}
 
 
 def _number_in(s):
-    s = as_text(s, "number()")
+    if type(s) is not str:  # text, the usual case, needs no call to check it
+        s = as_text(s, "number()")
     if s is None:
         return None
     m = _NUMBER_IN_TEXT.search(s)
@@ -40,13 +41,15 @@ def _number_in(s):
 
 
 def _comparator(s):
-    s = as_text(s, "comparator()")
+    if type(s) is not str:
+        s = as_text(s, "comparator()")
     m = _COMPARATOR.match(s) if s is not None else None
     return _COMPARATORS.get(m.group(1), m.group(1)) if m else None
 
 
 def _unit(s):
-    s = as_text(s, "unit()")
+    if type(s) is not str:
+        s = as_text(s, "unit()")
     m = _NUMBER_IN_TEXT.search(s) if s is not None else None
     return s[m.end() :].strip() or None if m else None
 
@@ -60,7 +63,8 @@ _YEAR = re.compile(r"(?:19|20)(?<![\d.]..)\d\d(?=\s*年|[-/]\d)")
 
 
 def _years(s):
-    s = as_text(s, "years()")
+    if type(s) is not str:
+        s = as_text(s, "years()")
     return None if s is None else [Decimal(y) for y in _YEAR.findall(s)]
 
 
@@ -70,13 +74,15 @@ def _year(s):
 
 
 def _matches(s, pattern):
-    s = as_text(s, "matches()")
+    if type(s) is not str:
+        s = as_text(s, "matches()")
     return None if s is None else pattern.search(s) is not None
 
 
 def _matched(s, pattern):
     # the text a pattern found, so a message can quote it (FA-50: which leftover of the template)
-    s = as_text(s, "matched()")
+    if type(s) is not str:
+        s = as_text(s, "matched()")
     if s is None:
         return None
     if type(pattern) is re.Pattern:  # a pattern that cannot backtrack runs on Python's re
@@ -100,7 +106,8 @@ def _repeated(s, min_len=Decimal(2)):
     there first, but has no Chinese, so the run is "2020年"). Word characters are \\w, "." and
     "%"; a run is at most _LONGEST_REPEAT characters (a doubled word, not a repeated paragraph).
     """
-    s = as_text(s, "repeated()")
+    if type(s) is not str:
+        s = as_text(s, "repeated()")
     if s is None:
         return None
     shortest = max(1, as_places(min_len))

@@ -1,0 +1,55 @@
+"""The text builtins take text or null: text goes straight in, null gives null, anything else is
+refused with the builtin's name (each checks the usual case, text, before calling as_text)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+from budgetlint.dsl.compiler import evaluate
+from budgetlint.dsl.fn_base import as_text
+from budgetlint.dsl.values import RuleTypeError
+
+CALLS = {
+    "number": ("number(x)", "≥240人", Decimal(240)),
+    "comparator": ("comparator(x)", "≥240人", "≥"),
+    "unit": ("unit(x)", "≥240人", "人"),
+    "years": ("years(x)", "2023年", [Decimal(2023)]),
+    "year": ("year(x)", "2023年", Decimal(2023)),
+    "matches": ("matches(x, '年')", "2023年", True),
+    "matched": ("matched(x, '[0-9]+年')", "2023年", "2023年"),
+    "repeated": ("repeated(x)", "万元万元", "万元"),
+}
+
+
+@pytest.mark.parametrize("name", CALLS)
+def test_text_goes_in(name):
+    expr, text, expected = CALLS[name]
+    assert evaluate(expr, {"x": text}) == expected
+
+
+@pytest.mark.parametrize("name", CALLS)
+def test_null_gives_null(name):
+    expr, _, _ = CALLS[name]
+    assert evaluate(expr, {"x": None}) is None
+
+
+@pytest.mark.parametrize("value", [Decimal(12), True, ["a"], {"a": "b"}])
+@pytest.mark.parametrize("name", CALLS)
+def test_anything_else_is_refused_with_the_builtins_name(name, value):
+    expr, _, _ = CALLS[name]
+    said = "years" if name == "year" else name  # year() is years()' first, and says so
+    with pytest.raises(RuleTypeError, match=rf"{said}\(\) needs a string"):
+        evaluate(expr, {"x": value})
+
+
+def test_as_text_keeps_a_str_subclass():
+    class Text(str):
+        pass
+
+    value = Text("年")
+    assert as_text(value, "x") is value
+    assert as_text(None, "x") is None
+    with pytest.raises(RuleTypeError, match="x needs a string"):
+        as_text(b"x", "x")
