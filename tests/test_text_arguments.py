@@ -53,3 +53,32 @@ def test_as_text_keeps_a_str_subclass():
     assert as_text(None, "x") is None
     with pytest.raises(RuleTypeError, match="x needs a string"):
         as_text(b"x", "x")
+
+
+TESTS = {
+    "contains": ("社会保险服务中心", "保险", True),
+    "starts_with": ("社会保险服务中心", "社会", True),
+    "ends_with": ("社会保险服务中心", "保险", False),
+}
+
+
+@pytest.mark.parametrize("name", TESTS)
+def test_string_tests_on_text(name):
+    text, part, expected = TESTS[name]
+    assert evaluate(f"{name}(x, y)", {"x": text, "y": part}) is expected
+    assert evaluate(f"{name}(x, y)", {"x": text, "y": "不在其中"}) is False
+
+
+@pytest.mark.parametrize("name", TESTS)
+def test_string_tests_on_null_give_null(name):
+    assert evaluate(f"{name}(x, y)", {"x": None, "y": "a"}) is None
+    assert evaluate(f"{name}(x, y)", {"x": "a", "y": None}) is None
+
+
+@pytest.mark.parametrize("value", [Decimal(12), True, ["a"]])
+@pytest.mark.parametrize("name", TESTS)
+def test_string_tests_refuse_what_is_not_text(name, value):
+    with pytest.raises(RuleTypeError, match="a string test needs a string"):
+        evaluate(f"{name}(x, y)", {"x": value, "y": "a"})
+    with pytest.raises(RuleTypeError, match="a string test needs a string"):
+        evaluate(f"{name}(x, y)", {"x": "a", "y": value})
