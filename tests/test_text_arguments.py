@@ -82,3 +82,36 @@ def test_string_tests_refuse_what_is_not_text(name, value):
         evaluate(f"{name}(x, y)", {"x": value, "y": "a"})
     with pytest.raises(RuleTypeError, match="a string test needs a string"):
         evaluate(f"{name}(x, y)", {"x": "a", "y": value})
+
+
+def test_a_text_is_read_once_per_document():
+    from budgetlint.dsl.fn_text import _once_per_text
+
+    read = []
+
+    def number(s):
+        read.append(s)
+        return None if s is None else Decimal(len(s))
+
+    impl = _once_per_text("number()", number)
+    memo: dict = {}
+    assert [impl(memo, "≤1%") for _ in range(3)] == [Decimal(3)] * 3
+    assert impl(memo, "≥240人") == Decimal(5)
+    assert read == ["≤1%", "≥240人"]
+    assert impl({}, "≤1%") == Decimal(3)  # another document: read again
+    assert read == ["≤1%", "≥240人", "≤1%"]
+    assert impl(memo, None) is None and impl(memo, None) is None  # null is not kept: fn says null
+    assert read[3:] == [None, None]
+
+
+def test_kept_values_are_the_values_of_every_text_of_the_samples():
+    from test_repeated_differential import SAMPLE_TEXTS
+
+    from budgetlint.dsl.fn_text import TEXT_BUILTINS, _comparator, _number_in, _unit
+
+    memo: dict = {}
+    for name, fn in [("number", _number_in), ("comparator", _comparator), ("unit", _unit)]:
+        impl = TEXT_BUILTINS[name].impl
+        assert TEXT_BUILTINS[name].per_document
+        for text in SAMPLE_TEXTS + SAMPLE_TEXTS:  # the second time from the memo
+            assert impl(memo, text) == fn(text), (name, text)
