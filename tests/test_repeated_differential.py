@@ -169,3 +169,14 @@ def test_same_on_random_strings(seed):
             at = rng.randint(0, len(text))
             text = text[:at] + piece * 2 + text[at:]
         _same(text, rng.choice([1, 2, 2, 3, 4]))
+
+
+def test_what_bounds_a_run_is_never_part_of_one():
+    # repeated() looks for runs no longer than half the longest stretch between these: each must
+    # be a character no run can hold, or a run across it would be missed
+    from budgetlint.dsl.fn_text import _PUNCTUATION
+
+    inside = _PUNCTUATION.pattern[1:-1]
+    assert _PUNCTUATION.pattern == f"[{inside}]" and "\\" not in inside and "-" not in inside
+    for ch in inside:
+        assert re.fullmatch(r"[^\w.%]", ch), repr(ch)
