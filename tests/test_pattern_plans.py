@@ -50,6 +50,7 @@ def _same(built, reference, texts=TEXTS):
             a, b = built.search(text), reference.search(text)
             assert (a and (a.span(), a.groups())) == (b and (b.span(), b.groups()))
     else:
+        assert built._needed == reference._needed  # the texts a match must hold, as planned
         for text in texts:
             assert built.found(text) == reference.found(text)
 

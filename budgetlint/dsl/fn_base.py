@@ -39,7 +39,17 @@ def as_list(value, what: str) -> list | None:
     raise RuleTypeError(f"{what} needs a list, got {kind(value)}")
 
 
+# The places a rule writes (round(x, 2), repeated(s, 2)): a dict lookup instead of four Decimal
+# operations on every call. Decimal(2) and Decimal("2.0") are equal and hash alike, so both find 2.
+_PLACES = {Decimal(n): n for n in range(13)}
+
+
 def as_places(n) -> int:
+    if type(n) is Decimal:
+        try:
+            return _PLACES[n]
+        except (KeyError, TypeError):  # not a whole 0–12 (a signalling NaN cannot be hashed)
+            pass
     places = number(n, "the number of places")
     if places != places.to_integral_value() or not 0 <= places <= 12:
         raise RuleTypeError(f"the number of places must be a whole number 0–12, got {places}")
@@ -47,6 +57,6 @@ def as_places(n) -> int:
 
 
 def as_text(value, what: str) -> str | None:
-    if value is None or isinstance(value, str):
+    if type(value) is str or value is None or isinstance(value, str):  # the usual case first
         return value
     raise RuleTypeError(f"{what} needs a string, got {kind(value)} {format_value(value)}")

@@ -46,19 +46,33 @@ _REFUSED_GROUPS = {
 class _Linear:
     """A compiled pattern: search() as matches() uses it (None or not), found() for matched()."""
 
-    __slots__ = ("_match", "_unanchored", "pattern")
+    __slots__ = ("_match", "_needed", "_unanchored", "pattern")
 
-    def __init__(self, pattern: str, compiled):
+    def __init__(self, pattern: str, compiled, needed: tuple[str, ...] = ()):
         self.pattern = pattern
         self._match = compiled.Match
         self._unanchored = _anchor()
+        # A text without any of these cannot match: str's `in` says so without encoding the text
+        # and calling RE2 (~15 000 instructions a call on the seed's prose; META-08 "…其中").
+        self._needed = needed
+
+    def _cannot_match(self, text: str) -> bool:
+        # a loop, not all() over a generator: creating the generator cost more than the tests
+        for part in self._needed:
+            if part in text:
+                return False
+        return bool(self._needed)
 
     def search(self, text: str):
+        if self._needed and self._cannot_match(text):
+            return None
         encoded = text.encode("utf-8", "surrogatepass")
         return True if self._match(self._unanchored, encoded, 0, len(encoded))[0][0] >= 0 else None
 
     def found(self, text: str) -> str | None:
         """The first text the pattern finds (matched()), None if none; RE2 gives byte offsets."""
+        if self._needed and self._cannot_match(text):
+            return None
         encoded = text.encode("utf-8", "surrogatepass")
         start, end = self._match(self._unanchored, encoded, 0, len(encoded))[0]
         return None if start < 0 else encoded[start:end].decode("utf-8", "surrogatepass")
@@ -81,10 +95,10 @@ def compile_pattern(pattern: str) -> _Linear:
     translated = to_re2(pattern)
     if _paths(pattern) <= PATHS:
         return re.compile(pattern)
-    return _on_re2(pattern, translated)
+    return _on_re2(pattern, translated, needed(pattern))
 
 
-def _on_re2(pattern: str, translated: str) -> _Linear:
+def _on_re2(pattern: str, translated: str, needs: tuple[str, ...]) -> _Linear:
     try:
         from re2 import _re2
     except ImportError:  # pragma: no cover - a dependency of the package
@@ -96,13 +110,13 @@ def _on_re2(pattern: str, translated: str) -> _Linear:
         problem = compiled.error()
         problem = problem.decode("utf-8", "replace") if isinstance(problem, bytes) else str(problem)
         raise ValueError(f"regular expression not supported by the linear-time engine (RE2): {problem}")
-    return _Linear(pattern, compiled)
+    return _Linear(pattern, compiled, needs)
 
 
 def plan(pattern: str) -> tuple:
     """What compile_pattern makes of a pattern, worked out when its rule is compiled and kept in
     the generated code (and so in the code cache), so that a run only builds the pattern:
-    ("re2", RE2's text) for RE2; for Python's re, ("re", flags, program, groups, groupindex,
+    ("re2", RE2's text, needed(pattern)) for RE2; for Python's re, ("re", flags, program, groups, groupindex,
     indexgroup), the arguments re's compiler gives _sre.compile, or ("re",) where they cannot
     be had. Parsing, translating and counting a pattern's paths, then re's parser and compiler,
     were ~90 % of what the rules' first document cost beyond the next one (13 patterns on the
@@ -110,7 +124,7 @@ def plan(pattern: str) -> tuple:
     ValueError (the author's message) if the pattern cannot be used."""
     compiled = compile_pattern(pattern)
     if type(compiled) is not re.Pattern:
-        return ("re2", to_re2(pattern))
+        return ("re2", to_re2(pattern), needed(pattern))
     program = _re_program(pattern)
     return ("re", *program) if program is not None else ("re",)
 
@@ -119,7 +133,7 @@ def from_plan(pattern: str, planned: tuple):
     """The compiled pattern plan(pattern) describes: what compile_pattern(pattern) returns."""
     try:
         if planned[0] == "re2":
-            return _on_re2(pattern, planned[1])
+            return _on_re2(pattern, planned[1], planned[2])
         if len(planned) == 6:
             import _sre
 
@@ -273,6 +287,44 @@ def _group(pattern: str, i: int) -> tuple[str, int]:
         text = "(?" + on + ("-" + off if off else "") + m.group(3)
         return text, i + 2 + m.end()
     return "(?", i + 2
+
+
+def needed(pattern: str) -> tuple[str, ...]:
+    """Texts of which every match holds at least one, () when the pattern has none to offer.
+
+    A run of literal characters at the top level of the pattern is in every match (其中 in
+    `[0-9元]\\s*其中`); of an alternation at the top level, each branch's longest run is, and
+    a match holds one of them (`X[Xx]+|增加（减少）` → X, 增加（减少）). Without case: under
+    (?i) a literal also matches its other case, so nothing is offered.
+    """
+    try:
+        from re import _parser as parser  # type: ignore[attr-defined]
+    except ImportError:  # pragma: no cover - Python 3.10
+        import sre_parse as parser  # type: ignore[no-redef]
+    try:
+        parsed = parser.parse(pattern)
+    except Exception:  # pragma: no cover - compile_pattern parsed it already
+        return ()
+    if parsed.state.flags & re.IGNORECASE:
+        return ()
+    items = list(parsed)
+    if len(items) == 1 and str(items[0][0]) == "BRANCH":
+        branches = [_longest_literal(branch) for branch in items[0][1][1]]
+        return () if not all(branches) else tuple(dict.fromkeys(branches))
+    run = _longest_literal(items)
+    return (run,) if run else ()
+
+
+def _longest_literal(items) -> str:
+    best, run = "", []
+    for op, arg in [*items, (None, None)]:
+        if str(op) == "LITERAL":
+            run.append(chr(arg))
+            continue
+        if len(run) > len(best):
+            best = "".join(run)
+        run = []
+    return best
 
 
 def _paths(pattern: str) -> float:
