@@ -318,10 +318,11 @@ class ExprCompiler(OperatorCompiler):
                     self.emit(f"{out} = memo[{key}] = {fname}(doc, settings, memo)")
                 return Compiled(out, self.def_types.get(node.func), logical=logical)
             # the body sees the document, the settings and its parameters only
+            projects = _projects(d.body)
             if (
                 self.def_costs.get(node.func, INLINED + 1) <= INLINED
                 and node.func not in self._broken
-                and not _projects(d.body)
+                and not projects
             ):
                 # a small definition (`place(x) = if x == 0 then null else ulp(x)`) is written
                 # out at the call: its arguments evaluated into locals first, in their order, as
@@ -330,7 +331,7 @@ class ExprCompiler(OperatorCompiler):
                 inner = Scope({p: None for p in d.params}, vars=dict(zip(d.params, params, strict=True)))
                 body = self.expr(d.body, inner)
                 return Compiled(body.code, self.def_types.get(node.func), logical=body.logical)
-            if _projects(d.body):  # a memo: `prints(t, k)` projects t.columns.key once per (t, k)
+            if projects:  # a memo: `prints(t, k)` projects t.columns.key once per (t, k)
                 cost = self.def_costs.get(node.func, 1)
                 code = f"memoised(memo, {fname}, {cost!r}, doc, settings, {', '.join(args)})"
                 return Compiled(code, self.def_types.get(node.func), logical=logical)

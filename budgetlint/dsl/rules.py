@@ -97,7 +97,12 @@ class CompiledRule:
         try:
             return iter(self.run(document, settings or {}, pointers.memo, pointers))
         except RuleTypeError as err:
-            raise RuntimeRuleError(self.span_of(err), str(err)) from None
+            raise self.rule_error(err) from None
+
+    def rule_error(self, err: RuleTypeError) -> RuntimeRuleError:
+        """A type error raised by run, at the span of the rule file whose code raised it. (The
+        engine calls run itself, without evaluate()'s call per rule, and this on an error.)"""
+        return RuntimeRuleError(self.span_of(err), str(err))
 
     def span_of(self, err: BaseException) -> ast.Span:
         """Where in the rule file the code that raised err stands (by the source map)."""
