@@ -133,8 +133,8 @@ class Function:
         self.count = 0
         self.spans: list[tuple[int, tuple]] = []  # (line offset from the `def`, span as a tuple)
         self.calls: set[str] = set()  # the definitions' functions it calls
-        # a field read already held in a local: its code → (the local, the depth it was set at);
-        # valid while the code stays inside the block that set it (see ExprCompiler.field)
+        # a pure computation already held in a local: its code → (the local, the depth it was set
+        # at); valid while the code stays inside the block that set it (see ExprCompiler.pure)
         self.held: dict[str, tuple[str, int]] = {}
 
     def at(self, span) -> None:
