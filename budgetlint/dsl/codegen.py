@@ -136,6 +136,9 @@ class Function:
         # a pure computation already held in a local: its code → (the local, the depth it was set
         # at); valid while the code stays inside the block that set it (see ExprCompiler.pure)
         self.held: dict[str, tuple[str, int]] = {}
+        # the locals a `let` bound to a condition's value (only true, false or null): a test of
+        # one needs no truth() check
+        self.logical: set[str] = set()
 
     def at(self, span) -> None:
         """What follows evaluates span (for the source map)."""

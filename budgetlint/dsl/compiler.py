@@ -213,7 +213,8 @@ class ExprCompiler(OperatorCompiler):
                     f"'{name}' inside [ … ] is ambiguous: it is bound here and is also a field of the "
                     f"element; write it.{name} for the field, or rename the binding",
                 )
-            return Compiled(scope.vars[name], scope.names[name])
+            var = scope.vars[name]
+            return Compiled(var, scope.names[name], logical=var in self.fn.logical)
         if scope.in_filter:
             stype = self._field_type(scope.element, name, "a filtered element", node.span)
             return Compiled(self.field(scope.element_var, name), stype)

@@ -206,6 +206,8 @@ def _let(step: ast.Let, compiler, scope: Scope) -> Scope:
     value = compiler.expr(step.value, scope)
     var = compiler.fn.fresh(name=step.name or "r")
     compiler.emit(f"{var} = {value.code}")
+    if value.logical and not step.unpack:
+        compiler.fn.logical.add(var)
     if step.unpack:
         return _unpack(step, var, value.stype, compiler, scope)
     return scope.bind(step.name, value.stype, var)
