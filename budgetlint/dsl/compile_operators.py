@@ -41,6 +41,14 @@ class OperatorCompiler:
         b = self.simple(self.expr(node.right, scope).code)
         if op in ("|", "&"):
             return Compiled(f"set_op({op!r}, {a}, {b})")
+        if op == "+" and (_textual(node.left) or _textual(node.right)):
+            # text joined to text (`row.code + " " + row.name`): inline, as arith() joins it when
+            # both are text and it charges the budget nothing (1,000 characters at most)
+            sides = ((a, node.left), (b, node.right))
+            kinds = [f"type({x}) is str" for x, n in sides if not _text_literal(n)]
+            size = " + ".join(f"len({x})" for x in (a, b))
+            fast = " and ".join([*kinds, f"{size} <= 1000"])
+            return Compiled(f"({a} + {b} if {fast} else arith('+', {a}, {b}))")
         if op in ("+", "-", "*"):  # numbers are the common case: no call into arith() for them
             fast = self._numbers(a, b)
             if fast is None:
@@ -131,3 +139,14 @@ class OperatorCompiler:
         """An expression used as a condition: gives True, False or None, else a RuleTypeError."""
         compiled = self.expr(node, scope)
         return compiled.code if compiled.logical else f"truth({compiled.code}, {what!r})"
+
+
+def _text_literal(node: ast.Node) -> bool:
+    return type(node) is ast.Literal and type(node.value) is str
+
+
+def _textual(node: ast.Node) -> bool:
+    """A text literal, or a `+` with one (`a + "（" + b + "）"`): what `+` joins is then text."""
+    if type(node) is ast.Literal:
+        return type(node.value) is str
+    return type(node) is ast.BinOp and node.op == "+" and (_textual(node.left) or _textual(node.right))
