@@ -89,6 +89,8 @@ def runtime() -> dict:
             "enumerate": enumerate,
             "type": type,
             "isinstance": isinstance,
+            "min": min,
+            "max": max,
         },
         "Decimal": Decimal,
         "ZERO": Decimal(0),
@@ -293,4 +295,36 @@ def _level(impl: str, a: list[str]) -> str:
     return f"(LEVELS.get(len({a[0]})) if type({a[0]}) is str else {impl}({a[0]}))"
 
 
-INLINE = {"count": _count, "coalesce": _coalesce, "get": _get, "present": _present, "level": _level}
+def _extreme(pick: str):
+    def inline(impl: str, a: list[str]) -> str:
+        if len(a) == 1:  # the extreme of a list
+            return f"{impl}({a[0]})"
+        # of its arguments: all numbers (no null to drop), the builtin's min()/max() over them
+        numbers = " and ".join(f"type({x}) is Decimal" for x in a)
+        return f"({pick}({', '.join(a)}) if {numbers} else {impl}({', '.join(a)}))"
+
+    return inline
+
+
+def _string_test(test: str):
+    # `contains(name, "经费")`: both text, what the builtin (fn_text._string_test) tests first
+    def inline(impl: str, a: list[str]) -> str:
+        s, part = a
+        both = f"type({s}) is str and type({part}) is str"
+        return f"({test.format(s=s, part=part)} if {both} else {impl}({s}, {part}))"
+
+    return inline
+
+
+INLINE = {
+    "count": _count,
+    "coalesce": _coalesce,
+    "get": _get,
+    "present": _present,
+    "level": _level,
+    "min": _extreme("min"),
+    "max": _extreme("max"),
+    "contains": _string_test("{part} in {s}"),
+    "starts_with": _string_test("{s}.startswith({part})"),
+    "ends_with": _string_test("{s}.endswith({part})"),
+}
