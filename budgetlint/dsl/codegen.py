@@ -191,6 +191,7 @@ class Module:
         self._constant_lines: list[str] = []
         self._builtins: set[str] = set()
         self.numbers: set[str] = set()  # the names of constants that are numbers (Decimal)
+        self.sets: set[str] = set()  # the names of constants that are sets (frozenset)
 
     def add(self, fn: Function) -> None:
         self.functions[fn.name] = fn
@@ -209,7 +210,9 @@ class Module:
 
     def constant_set(self, items: list) -> str:
         codes = [self.const(v) for v in items]
-        return self._named(("set", *codes), f"set_of([{', '.join(codes)}], 'a set')")
+        name = self._named(("set", *codes), f"set_of([{', '.join(codes)}], 'a set')")
+        self.sets.add(name)
+        return name
 
     def pattern(self, text: str) -> str:
         """A `matches()` pattern's code: compiled when a rule first uses it, not when the module

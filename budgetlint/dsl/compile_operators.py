@@ -94,7 +94,12 @@ class OperatorCompiler:
     def _in(self, node: ast.In, scope: Scope) -> Compiled:
         # the container is evaluated first, then the element
         container = self.simple(self.expr(node.right, scope).code)
-        v = self.simple(f"contains({container}, {self.expr(node.left, scope).code})")
+        item = self.simple(self.expr(node.left, scope).code)
+        # text in a list or set, the common case (`level in {"类", "款"}`), by Python's own `in`, as
+        # contains() decides it first; a set written out in the rule is known to be a set
+        sequence = "" if container in self.module.sets else f" and type({container}) in SEQUENCES"
+        fast = f"{item} in {container} if type({item}) is str{sequence}"
+        v = self.simple(f"({fast} else contains({container}, {item}))")
         if node.negate:
             return Compiled(f"(None if {v} is None else not {v})", logical=True)
         return Compiled(v, logical=True)
