@@ -52,9 +52,15 @@ class OperatorCompiler:
         if op in ("+", "-", "*"):  # numbers are the common case: no call into arith() for them
             fast = self._numbers(a, b)
             if fast is None:
-                return Compiled(f"({a} {op} {b})")
-            return Compiled(f"({a} {op} {b} if {fast} else arith({op!r}, {a}, {b}))")
-        return Compiled(f"arith({op!r}, {a}, {b})")
+                code = f"({a} {op} {b})"
+            else:
+                code = f"({a} {op} {b} if {fast} else arith({op!r}, {a}, {b}))"
+        elif op == "/":  # a number by a number not zero (arith() gives null for a zero divisor)
+            fast = " and ".join(filter(None, [self._numbers(a, b), b]))
+            code = f"({a} / {b} if {fast} else arith('/', {a}, {b}))"
+        else:
+            code = f"arith({op!r}, {a}, {b})"
+        return Compiled(code)
 
     def _compare(self, node: ast.Compare, scope: Scope) -> Compiled:
         op = node.op
