@@ -70,6 +70,19 @@ def test_the_string_tests_give_what_the_builtin_gives(name, args):
     assert inline == _outcome(lambda: BUILTINS[name].impl(*(VALUES[a] for a in args)))
 
 
+@pytest.mark.parametrize("name", ["ulp", "decimals"])
+@pytest.mark.parametrize(
+    "value",
+    [D("11.34"), D("0.6"), D(100), D("2457.00"), D("0.000001"), D("-0.01"), D("1E+2"), None, "x", True],
+)
+def test_ulp_and_decimals_give_what_the_builtin_gives(name, value):
+    inline = _outcome(lambda: evaluate(f"{name}(v)", {"v": value}))
+    assert inline == _outcome(lambda: BUILTINS[name].impl(value))
+    result = evaluate(f"{name}(v)", {"v": value}) if type(value) is D else None
+    if result is not None:  # the same number, printed the same (its exponent too)
+        assert str(result) == str(BUILTINS[name].impl(value))
+
+
 @pytest.mark.parametrize(
     ("left", "right"),
     [

@@ -25,7 +25,7 @@ from decimal import Decimal
 
 from budgetlint.dsl.fn_base import whole
 from budgetlint.dsl.fn_tables import _LEVELS
-from budgetlint.dsl.functions import BUILTINS, compile_pattern
+from budgetlint.dsl.functions import _QUANTA, BUILTINS, compile_pattern
 from budgetlint.dsl.scope import RuleBudgetExceeded, spend
 from budgetlint.dsl.values import (
     RuleTypeError,
@@ -117,6 +117,10 @@ def runtime() -> dict:
         "BUILTINS": BUILTINS,
         "SEQUENCES": (list, tuple, frozenset),
         "LEVELS": _LEVELS,
+        # the commonest exponent of a figure (0.01 万元), its decimals() and ulp(): see _printed
+        "PRINTED": _QUANTA[0][0],
+        "PRINTED_DECIMALS": _QUANTA[0][1],
+        "PRINTED_ULP": _QUANTA[0][2],
         "dict": dict,
         "list": list,
         "str": str,
@@ -319,6 +323,16 @@ def _string_test(test: str):
     return inline
 
 
+def _printed(result: str):
+    # ulp()/decimals() of a figure with the commonest exponent, as the builtin tests it first
+    # (functions._QUANTA)
+    def inline(impl: str, a: list[str]) -> str:
+        x = a[0]
+        return f"({result} if type({x}) is Decimal and {x}.same_quantum(PRINTED) else {impl}({x}))"
+
+    return inline
+
+
 INLINE = {
     "count": _count,
     "coalesce": _coalesce,
@@ -330,4 +344,6 @@ INLINE = {
     "contains": _string_test("{part} in {s}"),
     "starts_with": _string_test("{s}.startswith({part})"),
     "ends_with": _string_test("{s}.endswith({part})"),
+    "ulp": _printed("PRINTED_ULP"),
+    "decimals": _printed("PRINTED_DECIMALS"),
 }
