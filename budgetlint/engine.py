@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 from decimal import Decimal, DecimalException
+from functools import lru_cache
 from typing import NamedTuple
 
 from budgetlint.dsl.rules import Pointers
-from budgetlint.dsl.scope import BUDGET, MAX_STEPS, SETTINGS, RuleBudgetExceeded, RuntimeRuleError
+from budgetlint.dsl.scope import BUDGET, MAX_STEPS, SETTINGS, RuleBudgetExceeded
 from budgetlint.dsl.values import RuleTypeError
 from budgetlint.findings import Finding, sorted_findings
 from budgetlint.loader import Document
-from budgetlint.profiles import DEFAULT_PROFILE, chain
+from budgetlint.profiles import DEFAULT_PROFILE, applies_within, lineage
 from budgetlint.rulebook import Rulebook
 from budgetlint.schema import validate
 from budgetlint.units import in_wan
@@ -47,6 +48,13 @@ def schema_findings(doc: Document) -> list[Finding]:
     return out
 
 
+@lru_cache(maxsize=16)
+def applicable(rules: tuple, profiles: frozenset[str]) -> tuple:
+    """The rules that apply to a document whose profile has the lineage profiles (in their order):
+    chosen once per rulebook and profile, not tested per rule and document."""
+    return tuple(rule for rule in rules if applies_within(rule.info.profiles, profiles))
+
+
 def rule_findings(
     doc: Document,
     rulebook: Rulebook,
@@ -61,9 +69,7 @@ def rule_findings(
         message = "the document is nested too deeply for the rules to read it"
         return [Finding(doc.name, 1, 1, "schema", "error", message, "")]
     pointers = Pointers(data)
-    # the profile and its ancestors, once per document: a rule applies when it names none or one
-    # of them (budgetlint.profiles.applies)
-    profiles = frozenset(chain(settings.profile_of(doc.data)))
+    profiles = lineage(settings.profile_of(doc.data))  # once per document, not per rule
     values = settings.for_rules()
     out = []
     budget = BUDGET
@@ -73,25 +79,15 @@ def rule_findings(
 
         timings.documents += 1
     memo = pointers.memo
-    for rule in rulebook.rules:
+    for rule in applicable(rulebook.rules, profiles):
         info = rule.info
-        if info.profiles and profiles.isdisjoint(info.profiles):
-            continue
         budget[0] = MAX_STEPS
         if timings is not None:
             hits = ()
             start = perf_counter()
-        # a compiled rule's generated function is called here (as CompiledRule.evaluate calls it,
-        # without that call per rule); any other rule (a test's fake) through its evaluate()
-        run = getattr(rule, "run", None)
         try:
-            if run is not None:
-                try:
-                    hits = run(data, values, memo, pointers)
-                except RuleTypeError as err:
-                    raise RuntimeRuleError(rule.span_of(err), str(err)) from None
-            else:
-                hits = list(rule.evaluate(data, pointers, values))
+            # the rule's generated function itself, without CompiledRule.evaluate()'s call per rule
+            hits = rule.run(data, values, memo, pointers)
         except RuleBudgetExceeded:  # always reported: a rule that runs away is the rule's fault
             message = (
                 f"{info.id}: stopped after {MAX_STEPS:,} steps (loop elements, definition calls, "
@@ -107,8 +103,9 @@ def rule_findings(
             message = f"{info.id}: stopped: {why} (while checking {doc.name})"
             out.append(Finding(info.file, info.line, 1, "rule-error", "error", message))
             continue
-        except RuntimeRuleError as err:
+        except RuleTypeError as err:  # the rule's fault, reported at the rule file's span that raised it
             if report_rule_errors:
+                err = rule.rule_error(err)
                 out.append(
                     Finding(
                         err.span.file,

@@ -54,5 +54,17 @@ def _nearest_known(profile: str) -> str:
     return DEFAULT_PROFILE
 
 
+def lineage(profile: str) -> frozenset[str]:
+    """The profile and its ancestors as a set (chain), what applies_within tests a rule against:
+    computed once per document, not once per rule."""
+    return frozenset(chain(profile))
+
+
+def applies_within(rule_profiles: tuple[str, ...], profiles: frozenset[str]) -> bool:
+    """Whether a rule applies to a document of the profile whose lineage() is profiles: when it
+    names no profile, or one of them."""
+    return not rule_profiles or not profiles.isdisjoint(rule_profiles)
+
+
 def applies(rule_profiles: tuple[str, ...], profile: str) -> bool:
-    return not rule_profiles or any(p in rule_profiles for p in chain(profile))
+    return applies_within(rule_profiles, lineage(profile))

@@ -324,6 +324,74 @@ def test_at_a_computed_number_is_a_rule_error_not_a_finding_at_the_root():
     assert "'at' needs a list or object of the document" in finding.message
 
 
+def _located(at: str, lets: str = ""):
+    """The findings of a rule failing on each item with `at` at: (pointer or rule-error's place and message)."""
+    from budgetlint.engine import rule_findings
+    from budgetlint.loader import Document
+
+    rules, problems = _build(
+        (
+            "r.rules",
+            f"rule R-1 {{ {META}\n  for item in items\n{lets}  assert false\n  at {at}\n  message 'm'\n}}\n",
+        )
+    )
+    assert not problems
+    book = type("B", (), {"rules": tuple(rules)})()
+    found = rule_findings(Document.in_memory("d.json", DOC), book)
+    return [(f.line, f.column, f.message) if f.rule == "rule-error" else f.pointer for f in found]
+
+
+@pytest.mark.parametrize(
+    ("at", "lets", "built"),
+    [
+        ("{row: item, n: 1}", "", "an object"),  # a record literal
+        ("rec", "  let rec = {row: item}\n", "an object"),
+        ("items[it.amount > 1]", "", "a list"),  # a filter's result
+        ("items[it.amount > 1].name", "", "a list"),  # a projection of it
+        ("[item]", "", "a list"),
+        ("get(rec, 'rows')", "  let rec = {rows: [item]}\n", "a list"),  # a built member of a built record
+        ("rec.rows", "  let rec = {rows: [item]}\n", "a list"),
+    ],
+)
+def test_at_a_record_or_list_the_rule_built_is_a_rule_error_at_the_at(at, lets, built):
+    # it used to fall back silently to the `for`'s element, as if the rule had written no `at`
+    line = 5 if lets else 4
+    assert _located(at, lets) == [
+        (
+            line,
+            6,
+            "R-1: 'at' needs a list or object of the document, or a member written x.name or get(x, key); "
+            f"this gives {built} the rule built, not one of the document's (while checking d.json)",
+        )
+    ]
+
+
+@pytest.mark.parametrize(
+    ("at", "lets", "pointers"),
+    [
+        ("item", "", ["/items/0", "/items/1"]),  # an object of the document
+        ("items", "", ["/items", "/items"]),  # an array of the document
+        ("rec.row", "  let rec = {row: item}\n", ["/items/0", "/items/1"]),  # a record's field holding one
+        ("get(rec, 'row')", "  let rec = {row: item}\n", ["/items/0", "/items/1"]),
+        ("rec.row.amount", "  let rec = {row: item}\n", ["/items/0/amount", "/items/1/amount"]),
+        ("rec.all", "  let rec = {all: items}\n", ["/items", "/items"]),
+        (
+            "first(items[it.name == item.name])",
+            "",
+            ["/items/0", "/items/1"],
+        ),  # an element of a filter's result
+        ("rec.none", "  let rec = {none: null}\n", ["/items/0", "/items/1"]),  # null: the element, as before
+    ],
+)
+def test_at_a_value_of_the_document_still_locates_it_through_what_the_rule_built(at, lets, pointers):
+    assert _located(at, lets) == pointers
+
+
+def test_at_a_number_held_by_a_record_is_a_rule_error():
+    [(line, column, message)] = _located("get(rec, 'n')", "  let rec = {n: item.amount}\n")
+    assert (line, column) == (5, 6) and "this gives number (while" in message
+
+
 # --- strings continued, lets only a finding needs -------------------------------------------------
 
 

@@ -51,3 +51,14 @@ def test_engine_skips_rules_of_other_profiles(rulebook, sample_data):
     jiangxi_run = {f.rule for f in rule_findings(doc, rulebook, settings=Settings(profile="jiangxi-2023"))}
     assert not national_run & provincial
     assert "COMP-04" in jiangxi_run  # the Jiangxi 2023 template's 部门整体支出绩效目标表
+
+
+def test_the_engine_runs_exactly_the_rules_applies_accepts_in_their_order(rulebook):
+    from budgetlint.engine import applicable
+    from budgetlint.profiles import lineage
+
+    assert any(r.info.profiles for r in rulebook.rules)  # else this would test nothing
+    for profile in ("national", "jiangxi-2023", "jiangxi-2024", "jiangxi-2022", "shanghai-2025", "mars"):
+        chosen = applicable(rulebook.rules, lineage(profile))
+        assert chosen == tuple(r for r in rulebook.rules if applies(r.info.profiles, profile))
+        assert applicable(rulebook.rules, lineage(profile)) is chosen  # chosen once, not per document

@@ -65,7 +65,7 @@ def test_a_rule_that_fails_unexpectedly_becomes_a_rule_error_and_the_others_stil
     class Broken:
         info = rulebook.rules[0].info
 
-        def evaluate(self, *args):
+        def run(self, *args):
             raise ValueError("boom")
 
     class Book:

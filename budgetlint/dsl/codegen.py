@@ -25,7 +25,7 @@ from decimal import Decimal
 
 from budgetlint.dsl.fn_base import whole
 from budgetlint.dsl.fn_tables import _LEVELS
-from budgetlint.dsl.functions import BUILTINS
+from budgetlint.dsl.functions import _QUANTA, BUILTINS
 from budgetlint.dsl.scope import RuleBudgetExceeded, spend
 from budgetlint.dsl.values import (
     RuleTypeError,
@@ -92,6 +92,8 @@ def runtime() -> dict:
             "enumerate": enumerate,
             "type": type,
             "isinstance": isinstance,
+            "min": min,
+            "max": max,
         },
         "Decimal": Decimal,
         "ZERO": Decimal(0),
@@ -118,6 +120,10 @@ def runtime() -> dict:
         "BUILTINS": BUILTINS,
         "SEQUENCES": (list, tuple, frozenset),
         "LEVELS": _LEVELS,
+        # the commonest exponent of a figure (0.01 万元), its decimals() and ulp(): see _printed
+        "PRINTED": _QUANTA[0][0],
+        "PRINTED_DECIMALS": _QUANTA[0][1],
+        "PRINTED_ULP": _QUANTA[0][2],
         "dict": dict,
         "list": list,
         "str": str,
@@ -136,9 +142,12 @@ class Function:
         self.count = 0
         self.spans: list[tuple[int, tuple]] = []  # (line offset from the `def`, span as a tuple)
         self.calls: set[str] = set()  # the definitions' functions it calls
-        # a field read already held in a local: its code → (the local, the depth it was set at);
-        # valid while the code stays inside the block that set it (see ExprCompiler.field)
+        # a pure computation already held in a local: its code → (the local, the depth it was set
+        # at); valid while the code stays inside the block that set it (see ExprCompiler.pure)
         self.held: dict[str, tuple[str, int]] = {}
+        # the locals a `let` bound to a condition's value (only true, false or null): a test of
+        # one needs no truth() check
+        self.logical: set[str] = set()
 
     def at(self, span) -> None:
         """What follows evaluates span (for the source map)."""
@@ -189,6 +198,7 @@ class Module:
         self._constant_lines: list[str] = []
         self._builtins: set[str] = set()
         self.numbers: set[str] = set()  # the names of constants that are numbers (Decimal)
+        self.sets: set[str] = set()  # the names of constants that are sets (frozenset)
 
     def add(self, fn: Function) -> None:
         self.functions[fn.name] = fn
@@ -207,7 +217,9 @@ class Module:
 
     def constant_set(self, items: list) -> str:
         codes = [self.const(v) for v in items]
-        return self._named(("set", *codes), f"set_of([{', '.join(codes)}], 'a set')")
+        name = self._named(("set", *codes), f"set_of([{', '.join(codes)}], 'a set')")
+        self.sets.add(name)
+        return name
 
     def pattern(self, text: str) -> str:
         """A `matches()` pattern's code: compiled when a rule first uses it, not when the module
@@ -295,4 +307,48 @@ def _level(impl: str, a: list[str]) -> str:
     return f"(LEVELS.get(len({a[0]})) if type({a[0]}) is str else {impl}({a[0]}))"
 
 
-INLINE = {"count": _count, "coalesce": _coalesce, "get": _get, "present": _present, "level": _level}
+def _extreme(pick: str):
+    def inline(impl: str, a: list[str]) -> str:
+        if len(a) == 1:  # the extreme of a list
+            return f"{impl}({a[0]})"
+        # of its arguments: all numbers (no null to drop), the builtin's min()/max() over them
+        numbers = " and ".join(f"type({x}) is Decimal" for x in a)
+        return f"({pick}({', '.join(a)}) if {numbers} else {impl}({', '.join(a)}))"
+
+    return inline
+
+
+def _string_test(test: str):
+    # `contains(name, "经费")`: both text, what the builtin (fn_text._string_test) tests first
+    def inline(impl: str, a: list[str]) -> str:
+        s, part = a
+        both = f"type({s}) is str and type({part}) is str"
+        return f"({test.format(s=s, part=part)} if {both} else {impl}({s}, {part}))"
+
+    return inline
+
+
+def _printed(result: str):
+    # ulp()/decimals() of a figure with the commonest exponent, as the builtin tests it first
+    # (functions._QUANTA)
+    def inline(impl: str, a: list[str]) -> str:
+        x = a[0]
+        return f"({result} if type({x}) is Decimal and {x}.same_quantum(PRINTED) else {impl}({x}))"
+
+    return inline
+
+
+INLINE = {
+    "count": _count,
+    "coalesce": _coalesce,
+    "get": _get,
+    "present": _present,
+    "level": _level,
+    "min": _extreme("min"),
+    "max": _extreme("max"),
+    "contains": _string_test("{part} in {s}"),
+    "starts_with": _string_test("{s}.startswith({part})"),
+    "ends_with": _string_test("{s}.endswith({part})"),
+    "ulp": _printed("PRINTED_ULP"),
+    "decimals": _printed("PRINTED_DECIMALS"),
+}

@@ -41,12 +41,26 @@ class OperatorCompiler:
         b = self.simple(self.expr(node.right, scope).code)
         if op in ("|", "&"):
             return Compiled(f"set_op({op!r}, {a}, {b})")
+        if op == "+" and (_textual(node.left) or _textual(node.right)):
+            # text joined to text (`row.code + " " + row.name`): inline, as arith() joins it when
+            # both are text and it charges the budget nothing (1,000 characters at most)
+            sides = ((a, node.left), (b, node.right))
+            kinds = [f"type({x}) is str" for x, n in sides if not _text_literal(n)]
+            size = " + ".join(f"len({x})" for x in (a, b))
+            fast = " and ".join([*kinds, f"{size} <= 1000"])
+            return Compiled(f"({a} + {b} if {fast} else arith('+', {a}, {b}))")
         if op in ("+", "-", "*"):  # numbers are the common case: no call into arith() for them
             fast = self._numbers(a, b)
             if fast is None:
-                return Compiled(f"({a} {op} {b})")
-            return Compiled(f"({a} {op} {b} if {fast} else arith({op!r}, {a}, {b}))")
-        return Compiled(f"arith({op!r}, {a}, {b})")
+                code = f"({a} {op} {b})"
+            else:
+                code = f"({a} {op} {b} if {fast} else arith({op!r}, {a}, {b}))"
+        elif op == "/":  # a number by a number not zero (arith() gives null for a zero divisor)
+            fast = " and ".join(filter(None, [self._numbers(a, b), b]))
+            code = f"({a} / {b} if {fast} else arith('/', {a}, {b}))"
+        else:
+            code = f"arith({op!r}, {a}, {b})"
+        return Compiled(code)
 
     def _compare(self, node: ast.Compare, scope: Scope) -> Compiled:
         op = node.op
@@ -86,7 +100,12 @@ class OperatorCompiler:
     def _in(self, node: ast.In, scope: Scope) -> Compiled:
         # the container is evaluated first, then the element
         container = self.simple(self.expr(node.right, scope).code)
-        v = self.simple(f"contains({container}, {self.expr(node.left, scope).code})")
+        item = self.simple(self.expr(node.left, scope).code)
+        # text in a list or set, the common case (`level in {"类", "款"}`), by Python's own `in`, as
+        # contains() decides it first; a set written out in the rule is known to be a set
+        sequence = "" if container in self.module.sets else f" and type({container}) in SEQUENCES"
+        fast = f"{item} in {container} if type({item}) is str{sequence}"
+        v = self.simple(f"({fast} else contains({container}, {item}))")
         if node.negate:
             return Compiled(f"(None if {v} is None else not {v})", logical=True)
         return Compiled(v, logical=True)
@@ -131,3 +150,14 @@ class OperatorCompiler:
         """An expression used as a condition: gives True, False or None, else a RuleTypeError."""
         compiled = self.expr(node, scope)
         return compiled.code if compiled.logical else f"truth({compiled.code}, {what!r})"
+
+
+def _text_literal(node: ast.Node) -> bool:
+    return type(node) is ast.Literal and type(node.value) is str
+
+
+def _textual(node: ast.Node) -> bool:
+    """A text literal, or a `+` with one (`a + "（" + b + "）"`): what `+` joins is then text."""
+    if type(node) is ast.Literal:
+        return type(node.value) is str
+    return type(node) is ast.BinOp and node.op == "+" and (_textual(node.left) or _textual(node.right))

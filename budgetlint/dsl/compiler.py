@@ -58,7 +58,7 @@ class ExprCompiler(OperatorCompiler):
         self._broken: set[str] = set()  # definitions with static errors in their body
         self._compiling: list[str] = []
         self._numbered = 0  # definitions' functions numbered so far
-        self._field_codes: set[str] = set()  # the code of field reads (pure: see field())
+        self._pure_codes: set[str] = set()  # the code of field reads and builtin calls (see pure())
         # node class → its compile method (_literal for ast.Literal …)
         self._methods = {kind: getattr(self, "_" + kind.__name__.lower()) for kind in ast.EXPRESSIONS}
 
@@ -95,23 +95,31 @@ class ExprCompiler(OperatorCompiler):
             return var
         var = self.fn.fresh()
         self.emit(f"{var} = {code}")
-        if code in self._field_codes:
+        if code in self._pure_codes:
             self.fn.held[code] = (var, self.fn.depth)
         return var
 
-    def field(self, base: str, name: str) -> str:
-        """`base.name`. A field read is pure and the locals it reads are never assigned again
-        (loop variables aside, whose reads are held inside the loop only): once its value is in a
-        local (simple()), the same read later in the same block or a block inside it is that
-        local — `t.rows` read once per table, not once per row. A read is never moved: the first
-        is evaluated where it always was, so errors come in the same order."""
-        b = self.simple(base)
-        code = f"({b}.get({name!r}) if type({b}) is dict else get_field({b}, {name!r}))"
+    def pure(self, code: str, args: list[str] | tuple[str, ...] = ()) -> str:
+        """code, a pure computation over args (a field read, a builtin's call): the local already
+        holding its value here if there is one, else code, marked for simple() to hold. Its value
+        depends only on what it reads, and the locals it reads are never assigned again (loop
+        variables aside, whose reads are held inside the loop only): once it is in a local, the
+        same code later in the same block or a block inside it is that local — `t.rows` read
+        once per table, not once per row; `count(kids)` of a row's `when` not counted again for
+        each column. Nothing is moved: the first is evaluated where it always was, so errors come
+        in the same order. A code with an argument that is not itself pure (an arithmetic that may
+        charge the budget, a definition's call) is left as it is."""
         held = self.fn.reuse(code)
         if held is not None:
             return held
-        self._field_codes.add(code)
+        if all(a in self._pure_codes or _is_simple(a) for a in args):
+            self._pure_codes.add(code)
         return code
+
+    def field(self, base: str, name: str) -> str:
+        """`base.name`, a pure read (see pure())."""
+        b = self.simple(base)
+        return self.pure(f"({b}.get({name!r}) if type({b}) is dict else get_field({b}, {name!r}))")
 
     def spend(self, seq: str, weight: int) -> None:
         """A loop over seq charges the evaluation budget its length × its body's size, at its start."""
@@ -205,7 +213,8 @@ class ExprCompiler(OperatorCompiler):
                     f"'{name}' inside [ … ] is ambiguous: it is bound here and is also a field of the "
                     f"element; write it.{name} for the field, or rename the binding",
                 )
-            return Compiled(scope.vars[name], scope.names[name])
+            var = scope.vars[name]
+            return Compiled(var, scope.names[name], logical=var in self.fn.logical)
         if scope.in_filter:
             stype = self._field_type(scope.element, name, "a filtered element", node.span)
             return Compiled(self.field(scope.element_var, name), stype)
@@ -318,10 +327,11 @@ class ExprCompiler(OperatorCompiler):
                     self.emit(f"{out} = memo[{key}] = {fname}(doc, settings, memo)")
                 return Compiled(out, self.def_types.get(node.func), logical=logical)
             # the body sees the document, the settings and its parameters only
+            projects = _projects(d.body)
             if (
                 self.def_costs.get(node.func, INLINED + 1) <= INLINED
                 and node.func not in self._broken
-                and not _projects(d.body)
+                and not projects
             ):
                 # a small definition (`place(x) = if x == 0 then null else ulp(x)`) is written
                 # out at the call: its arguments evaluated into locals first, in their order, as
@@ -330,7 +340,7 @@ class ExprCompiler(OperatorCompiler):
                 inner = Scope({p: None for p in d.params}, vars=dict(zip(d.params, params, strict=True)))
                 body = self.expr(d.body, inner)
                 return Compiled(body.code, self.def_types.get(node.func), logical=body.logical)
-            if _projects(d.body):  # a memo: `prints(t, k)` projects t.columns.key once per (t, k)
+            if projects:  # a memo: `prints(t, k)` projects t.columns.key once per (t, k)
                 cost = self.def_costs.get(node.func, 1)
                 code = f"memoised(memo, {fname}, {cost!r}, doc, settings, {', '.join(args)})"
                 return Compiled(code, self.def_types.get(node.func), logical=logical)
@@ -365,13 +375,14 @@ class ExprCompiler(OperatorCompiler):
                 return Compiled(NULL)
             subject = self.expr(node.args[0], scope).code
             code = f"{impl}({subject}, {self.module.pattern(pattern_node.value)})"
-            return Compiled(code, logical=builtin.logical)
+            return Compiled(self.pure(code, [subject]), logical=builtin.logical)
+        # a builtin is a pure function of its arguments (and of the document, per_document ones)
         args = [self.expr(a, scope).code for a in node.args]
         if node.func in INLINE:
-            return Compiled(INLINE[node.func](impl, [self.simple(a) for a in args]), logical=builtin.logical)
-        if builtin.per_document:
-            args.insert(0, "memo")
-        return Compiled(f"{impl}({', '.join(args)})", logical=builtin.logical)
+            args = [self.simple(a) for a in args]
+            return Compiled(self.pure(INLINE[node.func](impl, args), args), logical=builtin.logical)
+        code = f"{impl}({', '.join(['memo', *args] if builtin.per_document else args)})"
+        return Compiled(self.pure(code, args), logical=builtin.logical)
 
     def _setting(self, node: ast.Call) -> Compiled:
         """`setting('name')`: a value the run sets (configuration), with its default."""
@@ -448,6 +459,12 @@ def expanded_size(node, def_costs: dict[str, int], called: set | None = None) ->
         elif isinstance(n, tuple):  # nodes (arguments, items …) or a message part (node, format)
             stack.extend(v for v in n if isinstance(v, tuple))
     return total
+
+
+def _is_simple(code: str) -> bool:
+    """A local, a constant or an inline literal (text, a whole number, null, true, false)."""
+    literal = code[:1] in ("'", '"') or code.isdigit() or code in ("None", "True", "False")
+    return literal or code.isidentifier()
 
 
 def _projects(node) -> bool:
