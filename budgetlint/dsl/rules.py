@@ -6,13 +6,17 @@ from __future__ import annotations
 from bisect import bisect_right
 from collections.abc import Iterator
 from decimal import Decimal
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
-from budgetlint.dsl import ast
 from budgetlint.dsl.functions import BUILTINS
 from budgetlint.dsl.scope import RuntimeRuleError, Scope
 from budgetlint.dsl.values import RuleTypeError, kind
 from budgetlint.findings import escape_pointer_token
+
+if TYPE_CHECKING:
+    from budgetlint.dsl import ast
+# Otherwise imported where a rule is compiled or an error placed: a run whose rules come from the
+# code cache never needs the AST module (its 29 named tuples cost ~14 M instructions to create).
 
 _get = BUILTINS["get"].impl  # `get(obj, key)`, as a rule computes it
 
@@ -109,6 +113,8 @@ class CompiledRule:
 
     def span_of(self, err: BaseException) -> ast.Span:
         """Where in the rule file the code that raised err stands (by the source map)."""
+        from budgetlint.dsl import ast
+
         code, tb, line = self.run.__code__, err.__traceback__, None
         while tb is not None:
             if tb.tb_frame.f_code is code:
@@ -123,6 +129,7 @@ class CompiledRule:
 def compile_rule(rule: ast.Rule, compiler, fname: str):
     """Generate rule's function `fname` into compiler.module: (RuleInfo, fname, source map), or
     None when the rule has static errors (they are in compiler.errors)."""
+    from budgetlint.dsl import ast
     from budgetlint.dsl.codegen import Function
 
     errors_before = len(compiler.errors)
@@ -313,6 +320,8 @@ def locate_get(pointers: Pointers, obj, key) -> str | None:
 
 def _locate(node: ast.Node, compiler, scope: Scope) -> str:
     """`at EXPR`: the code of the pointer of a container value, or of the member EXPR names inside one."""
+    from budgetlint.dsl import ast
+
     fn = compiler.fn
     if isinstance(node, ast.Attr):
         parent = compiler.simple(f"pointers.of({compiler.expr(node.base, scope).code})")
