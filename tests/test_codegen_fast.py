@@ -209,3 +209,68 @@ def _messages(body: str, doc=DOC):
 )
 def test_a_value_computed_again_is_the_value_computed_first(body, expected):
     assert _messages(body) == expected
+
+
+def _findings_and_charges(text: str, hoisting: bool, monkeypatch, doc=DOC):
+    """The findings (every field) and the budget a rule file's one rule spends; with hoisting off,
+    the general path: every expression computed where it stands, each time."""
+    from budgetlint.dsl.compiler import ExprCompiler
+
+    with monkeypatch.context() as patch:
+        if not hoisting:
+            patch.setattr(ExprCompiler, "_hoistable", lambda self, node, scope: None)
+        rules, problems = build([parse_rules(text, "t.rules")], None)
+    assert not problems, problems
+    hoisted = [v for v in rules[0].run.__code__.co_varnames if v[:1] == "h" and v[1:].isdigit()]
+    found = rule_findings(Document.in_memory("d.json", doc), type("B", (), {"rules": tuple(rules)})())
+    return found, MAX_STEPS - BUDGET[0], hoisted
+
+
+TWICE = (
+    "def twice(x) = x * 2\ndef tolerance(n, a) = if a == 0 then null else n * setting('rounding_per_item')\n"
+)
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        # a value of the outer loop's element, computed in the inner loop: for each pair
+        "for row in rows\n for x in rows\n assert x.n != row.n * 2 - 5\n"
+        " message '{row.name} {x.name} {row.n * 2}'",
+        "for row in rows\n for x in rows\n assert twice(row.n) != x.n\n message '{row.name} {x.name}'",
+        # first computed in a branch some elements do not take, then where it always is
+        "for row in rows\n for x in rows\n let v = if x.flag then row.n * 3 else 0\n assert false\n"
+        " message '{v} {row.n * 3} {not (row.n > 1)}'",
+        # a definition written out at the call: its parameter's part of the outer loop's element
+        "for row in rows\n let k = count(rows[it.n > 0])\n for x in rows\n"
+        " assert tolerance(k, x.n) != 0.01\n message '{x.name} {tolerance(k, x.n)}'",
+        # a type error only where the loop body runs: not for an empty loop, not when `when`
+        # holds for no element, else at the span of the expression's first evaluation
+        "for row in rows\n for x in rows[it.n > 100]\n assert -text > 0\n message 'm'",
+        "for row in rows\n for x in rows\n when x.n > 100\n assert text * 2 > 0\n message 'm'",
+        "for row in rows\n when row.n > 100\n for x in rows\n assert text * 2 > 0\n message 'm'",
+        "for row in rows\n for x in rows\n when x.n > 1\n assert false\n message '{x.name}'\n"
+        " assert row.name * 2 > 0\n message 'm'",
+        "for row in rows\n for x in rows\n assert x.n < 1 or text / 2 > 0\n message '{x.name}'",
+        # charges: a loop inside an outer value is not kept (each evaluation charges its length)
+        "for row in rows\n for x in rows\n assert count([y for y in rows if y.n > row.n]) > 5\n message 'm'",
+        "for row in rows\n for x in rows\n assert count(rows[it.n > 1]) * 2 > 5 and x.n > 0\n message 'm'",
+    ],
+)
+def test_a_value_of_the_outer_loops_gives_what_computing_it_each_time_gives(body, monkeypatch):
+    text = f"{TWICE}rule T-1 {{ {META}\n{body}\n}}\n"
+    general = _findings_and_charges(text, False, monkeypatch)
+    hoisted = _findings_and_charges(text, True, monkeypatch)
+    assert not general[2]
+    assert hoisted[:2] == general[:2]
+
+
+def test_the_values_kept_across_a_loop_are_those_of_its_outer_loops(monkeypatch):
+    # row.n * 2 kept across the loop over x: each row's own value, never another row's
+    text = (
+        f"rule T-1 {{ {META}\nfor row in rows\n for x in rows\n assert row.n * 2 != x.n * 1\n"
+        " message '{row.name} {x.name} {row.n * 2}'\n}\n"
+    )
+    found, _, hoisted = _findings_and_charges(text, True, monkeypatch)
+    assert hoisted
+    assert [(f.pointer, f.message) for f in found] == [("/rows/1", "b b 0")]

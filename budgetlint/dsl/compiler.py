@@ -59,6 +59,14 @@ class ExprCompiler(OperatorCompiler):
         self._compiling: list[str] = []
         self._numbered = 0  # definitions' functions numbered so far
         self._pure_codes: set[str] = set()  # the code of field reads and builtin calls (see pure())
+        # loop-invariant expressions (see hoist()): how many of the rule's `for` steps enclose the
+        # code being generated, the loop level each local's value depends on (a local not in it:
+        # on the innermost loop), and per level the line before the next `for` setting the
+        # locals that hold those values to MISSING
+        self.loop_level = 0
+        self.levels: dict[str, int] = {}
+        self._slots: list[tuple[int, str, list[str]]] = []
+        self._hoisting = False
         # node class → its compile method (_literal for ast.Literal …)
         self._methods = {kind: getattr(self, "_" + kind.__name__.lower()) for kind in ast.EXPRESSIONS}
 
@@ -76,11 +84,131 @@ class ExprCompiler(OperatorCompiler):
     @contextmanager
     def function(self, fn: Function):
         """Generate into fn, then go back to the function being generated before."""
-        outer, self.fn = self.fn, fn
+        outer = self.fn, self.loop_level, self.levels, self._slots, self._hoisting
+        self.fn, self.loop_level, self.levels, self._slots, self._hoisting = fn, 0, {}, [], False
         try:
             yield fn
         finally:
-            self.fn = outer
+            self.fn, self.loop_level, self.levels, self._slots, self._hoisting = outer
+
+    # --- loop-invariant expressions ----------------------------------------------------------
+    def enter_loop(self) -> None:
+        """Before a rule's `for` header: the line that will reset the locals holding the values
+        hoisted out of it (see hoist()); blank while there are none."""
+        self.fn.lines.append("")
+        self._slots.append((len(self.fn.lines) - 1, "    " * self.fn.depth, []))
+        self.loop_level += 1
+
+    def level(self, node: ast.Node, scope: Scope) -> tuple[int, bool]:
+        """The loop level an expression's value depends on (the deepest of the locals it reads;
+        0: the document and settings only), and whether it is clean: it charges the budget
+        nothing (no loop, no definition with parameters, no `+`, which charges for long text or
+        lists), so that computing it again gives the same value and charges nothing."""
+        top, clean = 0, True
+        stack = [(node, scope)]
+        while stack:
+            n, sc = stack.pop()
+            kind = type(n)
+            if kind is ast.Name:
+                if n.name in sc.names:
+                    top = max(top, self.levels.get(sc.vars[n.name], _INNER))
+                elif sc.in_filter:
+                    top = _INNER  # a field of the element tested
+            elif kind is ast.It:
+                top = _INNER
+            elif kind is ast.Attr:
+                stack.append((n.base, sc))
+            elif kind is ast.Index:
+                sel = n.selector
+                if type(sel) is ast.Literal or (type(sel) is ast.Neg and type(sel.operand) is ast.Literal):
+                    stack.append((n.base, sc))
+                else:  # a filter: a loop
+                    clean = False
+                    stack.extend(((n.base, sc), (sel, sc.filtering(None, "None"))))
+            elif kind is ast.Comprehension:
+                clean = False
+                inner = sc.bind(n.name, None, "")  # a local of its own loop: not in levels
+                stack.extend((x, inner) for x in (n.expr, n.test) if x is not None)
+                stack.append((n.source, sc))
+            elif kind is ast.Call:
+                d = self.defines.get(n.func)
+                if d is not None and len(n.args) == len(d.params) and d.params and self._is_formula(d):
+                    stack.append((_substitute(d.body, dict(zip(d.params, n.args, strict=True))), sc))
+                    continue
+                # a definition sees its arguments and the document; one with parameters may loop
+                # (a setting, a constant of the document: charged once, when first computed)
+                clean = clean and (
+                    n.func == "setting"
+                    or (n.func not in self.defines and n.func in BUILTINS)
+                    or (d is not None and not d.params)
+                )
+                stack.extend((a, sc) for a in n.args)
+            elif kind is ast.BinOp:
+                clean = clean and n.op != "+"
+                stack.extend(((n.left, sc), (n.right, sc)))
+            elif kind in (ast.Neg, ast.Not):
+                stack.append((n.operand, sc))
+            elif kind is ast.Compare:
+                stack.extend((x, sc) for x in (n.left, n.right, n.tolerance) if x is not None)
+            elif kind in (ast.In, ast.And, ast.Or):
+                stack.extend(((n.left, sc), (n.right, sc)))
+            elif kind is ast.Cond:
+                stack.extend(((n.test, sc), (n.then, sc), (n.otherwise, sc)))
+            elif kind in (ast.ListLit, ast.SetLit):
+                stack.extend((x, sc) for x in n.items)
+            elif kind is ast.RecordLit:
+                stack.extend((x, sc) for _, x in n.fields)
+            elif kind is not ast.Literal:
+                top, clean = _INNER, False
+        return min(top, _INNER), clean
+
+    def _hoistable(self, node: ast.Node, scope: Scope) -> int | None:
+        """The loop level to hoist node to, or None: a value that cannot be a list or object
+        built anew (whose identity a memoised definition's call would see), clean (level()) and
+        depending on no local of the innermost loop."""
+        kind = type(node)
+        if kind is ast.Call:
+            d = self.defines.get(node.func)
+            if d is not None:
+                if len(node.args) != len(d.params) or not d.params or not self._is_formula(d):
+                    return None
+                return self._hoistable(
+                    _substitute(d.body, dict(zip(d.params, node.args, strict=True))), scope
+                )
+            if node.func not in SCALAR_BUILTINS:
+                return None
+        elif kind is ast.BinOp:
+            if node.op not in ("-", "*", "/"):
+                return None
+        elif kind not in HOISTED:
+            return None
+        level, clean = self.level(node, scope)
+        return level if clean and level < self.loop_level else None
+
+    def hoist(self, node: ast.Node, scope: Scope, level: int) -> Compiled:
+        """A loop-invariant expression inside a `for` (see _hoistable): computed where it always
+        was, the first time the loop's body reaches it after entering the loop at `level`, and
+        kept in a local for the following elements. Its first evaluation raises what it always
+        raised, at the same point (never for an empty loop or one whose `when` holds for no
+        element); a later one would give the same value and charges the budget nothing."""
+        fn = self.fn
+        var = fn.fresh("h")
+        start = len(fn.lines)
+        with fn.block(f"if {var} is MISSING:"):
+            self._hoisting = True
+            try:
+                compiled = self._methods[type(node)](node, scope)
+            finally:
+                self._hoisting = False
+            if len(fn.lines) == start + 1 and _is_simple(compiled.code):
+                del fn.lines[start]  # a local already holding it (a pure call read again)
+                return compiled
+            self.emit(f"{var} = {compiled.code}")
+        line, indent, names = self._slots[level]
+        names.append(var)
+        fn.lines[line] = f"{indent}{' = '.join(names)} = MISSING"
+        self.levels[var] = level
+        return Compiled(var, compiled.stype, compiled.logical)
 
     # --- emitting into the current function -------------------------------------------------
     def emit(self, line: str) -> None:
@@ -192,6 +320,10 @@ class ExprCompiler(OperatorCompiler):
 
     # --- expressions ---------------------------------------------------------------------
     def expr(self, node: ast.Node, scope: Scope) -> Compiled:
+        if self.loop_level and not self._hoisting and type(node) in HOISTED:
+            level = self._hoistable(node, scope)
+            if level is not None:
+                return self.hoist(node, scope, level)
         return self._methods[type(node)](node, scope)
 
     def _literal(self, node: ast.Literal, scope: Scope) -> Compiled:
@@ -337,6 +469,10 @@ class ExprCompiler(OperatorCompiler):
                 # out at the call: its arguments evaluated into locals first, in their order, as
                 # for a call; then its body over them, in a scope of its parameters only
                 params = [self.simple(a) for a in args]
+                if self.loop_level:  # each parameter's local depends on what its argument does
+                    for a, p in zip(node.args, params, strict=True):
+                        level, clean = self.level(a, scope)
+                        self.levels[p] = min(self.levels.get(p, _INNER), level if clean else _INNER)
                 inner = Scope({p: None for p in d.params}, vars=dict(zip(d.params, params, strict=True)))
                 body = self.expr(d.body, inner)
                 return Compiled(body.code, self.def_types.get(node.func), logical=body.logical)
@@ -431,6 +567,18 @@ class ExprCompiler(OperatorCompiler):
                         self.emit(f"{out}.append({self.expr(node.expr, inner).code})")
         return Compiled(out)
 
+
+# Loop-invariant expressions (ExprCompiler.hoist): the nodes that may be, and the builtins whose
+# value is never a list or object built anew.
+HOISTED = frozenset({ast.Call, ast.BinOp, ast.Neg, ast.Not, ast.Compare, ast.In, ast.And, ast.Or})
+SCALAR_BUILTINS = frozenset(
+    {
+        *("sum", "count", "round", "truncate", "decimals", "ulp", "abs", "pct", "len", "present"),
+        *("empty", "any", "all", "contains", "starts_with", "ends_with", "matches", "level", "str"),
+        *("year", "days", "abbreviates", "parent"),
+    }
+)
+_INNER = 1 << 30  # the level of a local of the innermost loop, or of one not known
 
 # A definition may call others, each several times: `e40(x) = e39(x) + e39(x)` is 2^40 calls.
 MAX_EXPANSION = 100_000

@@ -167,16 +167,19 @@ def compile_rule(rule: ast.Rule, compiler, fname: str):
                 with fn.block(f"if type({seq}) is not list and not isinstance({seq}, SEQUENCES):"):
                     compiler.emit(f"raise RuleTypeError(\"'for' needs a list, got \" + kind({seq}))")
                 compiler.spend(seq, weight)
+                compiler.enter_loop()
                 fn.open(f"for {index}, {element} in enumerate({seq}):")
                 element_type = compiler.element_of(source.stype)
                 if step.unpack:
-                    scope = _unpack(step, element, element_type, compiler, scope)
+                    scope = _unpack(step, element, element_type, compiler, scope, compiler.loop_level)
                 else:
                     scope = scope.bind(step.name, element_type, element)
+                    compiler.levels[element] = compiler.loop_level
                 if step.index:
                     var = fn.fresh(name=step.index)
                     compiler.emit(f"{var} = whole({index})")
                     scope = scope.bind(step.index, None, var)
+                    compiler.levels[var] = compiler.loop_level
                 where = f"({seq}, {index}, {element})"
             elif kind is ast.Let:
                 scope = _let(step, compiler, scope)
@@ -210,23 +213,28 @@ def compile_rule(rule: ast.Rule, compiler, fname: str):
 def _let(step: ast.Let, compiler, scope: Scope) -> Scope:
     """`let name = value` (or `let {a, b} = value`): the value in a local, the name(s) bound."""
     compiler.fn.at(step.value.span)
+    # the loop level its value depends on (compiler.hoist): no deeper than the loops around it
+    level = min(compiler.level(step.value, scope)[0], compiler.loop_level)
     value = compiler.expr(step.value, scope)
     var = compiler.fn.fresh(name=step.name or "r")
     compiler.emit(f"{var} = {value.code}")
     if value.logical and not step.unpack:
         compiler.fn.logical.add(var)
     if step.unpack:
-        return _unpack(step, var, value.stype, compiler, scope)
+        return _unpack(step, var, value.stype, compiler, scope, level)
+    compiler.levels[var] = level
     return scope.bind(step.name, value.stype, var)
 
 
-def _unpack(step, var: str, stype, compiler, scope: Scope) -> Scope:
+def _unpack(step, var: str, stype, compiler, scope: Scope, level: int) -> Scope:
     """`for {a, b} in xs` / `let {a, b} = x`: each name bound to that field of the value."""
     # Each name stands for its field read where it is used, not copied into a local first: a rule
     # unpacks six fields and reads two of them per element, the others only in a failing message.
     for name in step.unpack:
         field_type = compiler._field_type(stype, name, "the value unpacked", step.span)
-        scope = scope.bind(name, field_type, compiler.field(var, name))
+        code = compiler.field(var, name)
+        compiler.levels[code] = level
+        scope = scope.bind(name, field_type, code)
     return scope
 
 
