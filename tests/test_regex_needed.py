@@ -8,14 +8,11 @@ from __future__ import annotations
 
 import random
 import re
-from pathlib import Path
 
 import pytest
 
 from budgetlint.dsl.regex import _Linear, compile_pattern, needed
-from budgetlint.loader import load_path
-
-ROOT = Path(__file__).resolve().parent.parent
+from tests.conftest import sample_texts
 
 
 @pytest.mark.parametrize(
@@ -58,23 +55,8 @@ PATTERNS = [
 ]
 
 
-def _strings(value):
-    if isinstance(value, str):
-        yield value
-    elif isinstance(value, dict):
-        for k, v in value.items():
-            yield k
-            yield from _strings(v)
-    elif isinstance(value, list):
-        for v in value:
-            yield from _strings(v)
-
-
 def _texts():
-    texts = set()
-    for path in sorted((ROOT / "samples").rglob("*")):
-        if path.suffix in (".json", ".yaml") and "expected" not in path.name:
-            texts.update(_strings(load_path(path).data))
+    texts = sample_texts()
     rng = random.Random(15)
     alphabet = "其中万元亿年月人号部分附表一二、XxＸ增加（减少）AB0123 \u3000\naycY"
     for _ in range(3000):

@@ -12,14 +12,11 @@ import random
 import re
 from decimal import Decimal
 from functools import lru_cache
-from pathlib import Path
 
 import pytest
 
 from budgetlint.dsl.fn_text import _LONGEST_REPEAT, _repeated
-from budgetlint.loader import load_path
-
-ROOT = Path(__file__).resolve().parent.parent
+from tests.conftest import sample_texts
 
 
 def reference(s, shortest):
@@ -51,29 +48,7 @@ def _pattern(shortest):
     return re.compile(rf"(?=([\w.%]{{{shortest},{_LONGEST_REPEAT}}}?)\1)")
 
 
-def _strings(value):
-    if isinstance(value, str):
-        yield value
-    elif isinstance(value, dict):
-        for k, v in value.items():
-            yield k
-            yield from _strings(v)
-    elif isinstance(value, list):
-        for v in value:
-            yield from _strings(v)
-
-
-def _sample_texts():
-    texts = set()
-    for path in sorted((ROOT / "samples").rglob("*")):
-        if path.suffix in (".json", ".yaml") and "expected" not in path.name:
-            texts.update(_strings(load_path(path).data))
-        elif path.suffix == ".txt":  # the printed documents the samples were taken from
-            texts.update(path.read_text(encoding="utf-8").split("\n"))
-    return sorted(texts)
-
-
-SAMPLE_TEXTS = _sample_texts()
+SAMPLE_TEXTS = sorted(sample_texts(printed=True))
 
 
 def _same(text, shortest):
