@@ -190,13 +190,27 @@ def _short(text: str) -> str:
     return text if len(text) <= 80 else f"{text[:40]}…{text[-30:]}"
 
 
+# Where a TOML text can define the table tool.budgetlint: a header [tool.budgetlint…] or [tool]
+# ([[…]] too), a dotted key tool.budgetlint… = or tool = {…}, each key bare, "quoted" or
+# 'quoted', with blanks around the dots. (Only a quoted key spelt with escapes, "b\u0075dgetlint",
+# is missed.) A pyproject that names budgetlint only elsewhere — a dependency, a script, the
+# project's own name — is not parsed: importing tomllib is ~17 M instructions of a cold `check`.
+_TOOL = rb"""(?:tool|"tool"|'tool')"""
+_OURS = rb"""(?:budgetlint|"budgetlint"|'budgetlint')"""
+_MAY_DEFINE_OUR_TABLE = re.compile(
+    rb"(?m)^[ \t]*\[\[?[ \t]*" + _TOOL + rb"[ \t]*(?:\]|\.[ \t]*" + _OURS + rb")"
+    rb"|^[ \t]*" + _TOOL + rb"[ \t]*(?:=|\.[ \t]*" + _OURS + rb")"
+)
+
+
 def _mentions_budgetlint(path: Path) -> bool:
     # Most projects' pyproject.toml belongs to other tools: no need to parse it (or to import a
-    # TOML parser) when the word does not even occur. A [tool.budgetlint] table always has it.
+    # TOML parser) when it cannot define a [tool.budgetlint] table.
     try:
-        return b"budgetlint" in path.read_bytes()
+        text = path.read_bytes()
     except OSError:
         return True  # let _read report it
+    return b"budgetlint" in text and _MAY_DEFINE_OUR_TABLE.search(text) is not None
 
 
 def _read(path: Path) -> tuple[dict, str]:

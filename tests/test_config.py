@@ -241,3 +241,53 @@ def test_another_tools_pyproject_is_not_read_even_when_broken(tmp_path):
     write(tmp_path / "pyproject.toml", "[tool.budgetlint\nprofile = 'national'\n")
     with pytest.raises(ConfigError, match="invalid TOML"):
         load_config(start=tmp_path)
+
+
+DEFINES_OUR_TABLE = [
+    "[tool.budgetlint]\nprofile = 'national'\n",
+    "[ tool . budgetlint ]\nprofile = 'national'\n",
+    '[tool."budgetlint"]\nprofile = "national"\n',
+    "[tool.'budgetlint'.severity]\nPCT-01 = 'warning'\n",
+    "[tool]\nbudgetlint = { profile = 'national' }\n",
+    "tool.budgetlint.profile = 'national'\n",
+    "tool = { budgetlint = { profile = 'national' } }\n",
+    '[project]\nname = "budgetlint-rules"\n\n  [tool.budgetlint]\n  profile = "national"\n',
+]
+NAMES_BUDGETLINT_ELSEWHERE = [
+    '[project]\nname = "budgetlint"\n[project.scripts]\nbudgetlint = "budgetlint.cli:main"\n'
+    "[tool.ruff]\nx = 1\n",
+    '[project]\ndependencies = ["budgetlint>=0.1"]\n[tool.hatch.build]\npackages = ["budgetlint"]\n',
+    "# configured in budgetlint.toml\n[tool.black]\nline-length = 100\n",
+]
+
+
+@pytest.mark.parametrize("text", DEFINES_OUR_TABLE)
+def test_a_pyproject_that_defines_the_table_is_read(tmp_path, text):
+    import tomllib
+
+    from budgetlint.config import _mentions_budgetlint, find_config
+
+    path = write(tmp_path / "pyproject.toml", text)
+    assert "budgetlint" in tomllib.loads(text)["tool"]  # the case is what it claims
+    assert _mentions_budgetlint(path)
+    assert find_config(tmp_path) == (path, "tool.budgetlint.")
+
+
+@pytest.mark.parametrize("text", NAMES_BUDGETLINT_ELSEWHERE)
+def test_a_pyproject_that_names_budgetlint_only_elsewhere_is_not_parsed(tmp_path, text):
+    import tomllib
+
+    from budgetlint.config import _mentions_budgetlint, find_config
+
+    path = write(tmp_path / "pyproject.toml", text)
+    assert "budgetlint" not in tomllib.loads(text).get("tool", {})
+    assert not _mentions_budgetlint(path)
+    assert find_config(tmp_path) is None
+
+
+def test_this_repositorys_pyproject_is_not_parsed():
+    """budgetlint's own pyproject names it everywhere and configures other tools only."""
+    from budgetlint.config import _mentions_budgetlint
+    from tests.conftest import ROOT
+
+    assert not _mentions_budgetlint(ROOT / "pyproject.toml")
