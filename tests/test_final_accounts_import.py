@@ -75,3 +75,24 @@ def test_the_import_gives_the_transcriptions_findings(imported, rulebook):
     assert sorted((f.rule, f.pointer, f.severity) for f in got) == sorted(
         (f.rule, f.pointer, f.severity) for f in hand
     )
+
+
+def test_a_classified_table_without_an_item_name_column_is_reported_not_a_crash():
+    """The blank 决算 template prints two fund tables whose header has no 科目名称 column: that
+    table is an import finding (IMPORT-03) and the rest is imported, not an internal error."""
+    import copy
+
+    from budgetlint.importer.document import import_layout
+    from budgetlint.importer.layout import read_layout
+
+    layout = copy.deepcopy(read_layout(PDF))
+    changed = []
+    for table in layout.tables:
+        named = any(path and path[-1] == "科目名称" for path in table.columns)
+        if named and table.title and "支出决算表" in table.title and not changed:
+            table.columns = [[*p[:-1], "名称"] if p and p[-1] == "科目名称" else p for p in table.columns]
+            changed.append(table.title)
+    assert changed, "the fixture has a classified table to change"
+    imported = import_layout(layout, PDF.name)
+    reported = [f for f in imported.findings if f.rule == "IMPORT-03" and "科目名称" in f.message]
+    assert len(reported) == 1 and changed[0] in reported[0].text

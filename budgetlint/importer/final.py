@@ -128,11 +128,21 @@ def _column_key(path: list[str]) -> str | None:
     return None
 
 
-def _classified(table: Table, kind: str, trace: Trace, layout: Layout) -> dict:
+def _classified(table: Table, kind: str, trace: Trace, layout: Layout) -> dict | None:
     """收入决算表, 支出决算表, 一般公共预算财政拨款支出决算表, the two fund tables: code cells, a name
-    cell, then the amount columns by their header."""
+    cell, then the amount columns by their header. None (an import finding) when the header has no
+    科目名称 column: no cell can be told from an amount (the blank template prints such headers)."""
+    name_at = next((i for i, path in enumerate(table.columns) if path and path[-1] == "科目名称"), None)
+    if name_at is None:
+        trace.report(
+            "IMPORT-03",
+            table.pages[0],
+            table.title_line,
+            table.title,
+            "its header has no 科目名称 (item name) column, so its rows cannot be read: not imported",
+        )
+        return None
     out = _head(table, layout, kind)
-    name_at = next(i for i, path in enumerate(table.columns) if path and path[-1] == "科目名称")
     amount_cols = [(i, _column_key(path), path) for i, path in enumerate(table.columns) if i > name_at]
     out["key_columns"] = [
         {"key": "code", "label": "科目编码", "marker": None, "group": "支出功能分类"},
@@ -929,7 +939,9 @@ def import_final(layout: Layout, name: str | None = None):
         elif kind == "final_three_public":
             built[kind] = _three_public(table, trace, layout)
         else:
-            built[kind] = _classified(table, kind, trace, layout)
+            classified = _classified(table, kind, trace, layout)
+            if classified is not None:
+                built[kind] = classified
     cover = [_name(line.text) for line in (layout.pages[0].lines if layout.pages else [])][:6]
     year = next((int(t) for t in cover if re.fullmatch(r"\d{4}", t)), None)
     entity = cover[0] if cover else ""
