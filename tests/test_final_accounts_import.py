@@ -96,3 +96,52 @@ def test_a_classified_table_without_an_item_name_column_is_reported_not_a_crash(
     imported = import_layout(layout, PDF.name)
     reported = [f for f in imported.findings if f.rule == "IMPORT-03" and "科目名称" in f.message]
     assert len(reported) == 1 and changed[0] in reported[0].text
+
+
+def _perturbed(change):
+    """The corpus 决算's layout, deep-copied, with change(layout) applied (it returns what it changed)."""
+    import copy
+
+    layout = copy.deepcopy(_layout())
+    changed = change(layout)
+    assert changed, "the fixture has what the perturbation changes"
+    return layout, changed
+
+
+_LAYOUT = []
+
+
+def _layout():
+    from budgetlint.importer.layout import read_layout
+
+    if not _LAYOUT:
+        _LAYOUT.append(read_layout(PDF))
+    return _LAYOUT[0]
+
+
+def test_a_column_printed_without_a_header_is_reported_not_a_crash():
+    """A column whose header prints nothing (its path empty) raised IndexError at path[-1]: in a
+    classified table its figures are IMPORT-01 (never placed under a guessed column), and the 单位构成
+    table (序号, 单位名称, 备注) is simply not recognised."""
+    from budgetlint.importer.document import import_layout
+
+    def change(layout):
+        changed = []
+        for table in layout.tables:
+            if table.title == "支出决算表":  # 基本支出: a column with figures
+                table.columns[table.columns.index(["基本支出"])] = []
+                changed.append(table.title)
+            elif [p[-1] for p in table.columns if p] == ["序号", "单位名称", "备注"]:
+                table.columns[1] = []
+                changed.append("单位构成")
+        return len(changed) == 2 and changed
+
+    layout, changed = _perturbed(change)
+    imported = import_layout(layout, PDF.name)
+    reported = [
+        f for f in imported.findings if f.rule == "IMPORT-01" and "a column without a header" in f.message
+    ]
+    assert reported and all(f.message.startswith("支出决算表:") for f in reported)
+    rows = imported.document["tables"]["final_expenditure"]["rows"]
+    assert rows and all(None not in row and "basic" not in row for row in rows)
+    assert "units" not in imported.document["overview"]["organization"]

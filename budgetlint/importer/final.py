@@ -120,8 +120,13 @@ def _head(table: Table, layout: Layout, kind: str) -> dict:
     }
 
 
+def _inner(path: list[str]) -> str:
+    """A column's innermost header text, spaces removed; "" for a column printed without a header."""
+    return _name(path[-1]) if path else ""
+
+
 def _column_key(path: list[str]) -> str | None:
-    inner = _name(path[-1]) if path else ""
+    inner = _inner(path)
     for words, key in COLUMN_KEYS:
         if inner == words:
             return key
@@ -143,20 +148,30 @@ def _classified(table: Table, kind: str, trace: Trace, layout: Layout) -> dict |
         )
         return None
     out = _head(table, layout, kind)
-    amount_cols = [(i, _column_key(path), path) for i, path in enumerate(table.columns) if i > name_at]
+    amount_cols, unknown = [], []  # unknown: a header of no known column (or none, or a repeated one)
+    for i, path in enumerate(table.columns[name_at + 1 :], name_at + 1):
+        key = _column_key(path)
+        if key is None or key in {k for _, k, _ in amount_cols}:
+            unknown.append((i, _inner(path)))
+        else:
+            amount_cols.append((i, key, path))
     out["key_columns"] = [
         {"key": "code", "label": "科目编码", "marker": None, "group": "支出功能分类"},
         {"key": "name", "label": "科目名称", "marker": None, "group": "项目"},
     ]
     out["columns"] = []
     for _, key, path in amount_cols:
-        column = {"key": key, "label": _name(path[-1]), "number": None}
+        column = {"key": key, "label": _inner(path), "number": None}
         if len(path) > 1 and path[0] not in ("项目",):
             column["group"] = _name(path[0])
         out["columns"].append(column)
     out["total"], out["rows"] = None, []
     base = f"/tables/{kind}"
     for row in table.rows:
+        for i, label in unknown:  # its figures are reported, never placed under a guessed column
+            if i < len(row.cells) and row.cells[i].strip():
+                what = f"a column not recognised ({label})" if label else "a column without a header"
+                trace.report("IMPORT-01", row.page, row.line, row.cells[i], f"{out['title']}: {what}")
         cells = _Cells(trace, row)
         label_cells = [_name(c) for c in row.cells[: name_at + 1]]
         if "合计" in label_cells:
@@ -263,7 +278,7 @@ def _fiscal_summary(table: Table, trace: Trace, layout: Layout) -> dict:
     }
     keys = ["total", "general_budget", "government_fund", "state_capital"]
     out["columns"] = [
-        {"key": k, "label": _name(path[-1]), "number": None}
+        {"key": k, "label": _inner(path), "number": None}
         for k, path in zip(keys, table.columns[3:7], strict=True)
     ]
     income: dict = {}
@@ -387,7 +402,7 @@ def _three_public(table: Table, trace: Trace, layout: Layout) -> dict:
     out["key_columns"] = []
     keys = []
     for i, path in enumerate(table.columns):
-        caption = _name(path[-1])
+        caption = _inner(path)
         base = next((k for words, k in THREE_PUBLIC_GROUPS if words in caption), None)
         keys.append((base or f"column{i}") + ("_budget" if i % 2 == 0 else ""))
         out.setdefault("columns", []).append(
@@ -910,7 +925,7 @@ def import_final(layout: Layout, name: str | None = None):
         kind = _kind(table)
         if kind and kind not in kinds:
             kinds[kind] = table
-        elif table.columns and [_name(p[-1]) for p in table.columns] == ["序号", "单位名称", "备注"]:
+        elif table.columns and [_inner(p) for p in table.columns] == ["序号", "单位名称", "备注"]:
             units = table
         elif table.title:
             trace.report(
