@@ -136,7 +136,7 @@ def test_a_column_printed_without_a_header_is_reported_not_a_crash():
                 changed.append("单位构成")
         return len(changed) == 2 and changed
 
-    layout, changed = _perturbed(change)
+    layout, _ = _perturbed(change)
     imported = import_layout(layout, PDF.name)
     reported = [
         f for f in imported.findings if f.rule == "IMPORT-01" and "a column without a header" in f.message
@@ -145,3 +145,36 @@ def test_a_column_printed_without_a_header_is_reported_not_a_crash():
     rows = imported.document["tables"]["final_expenditure"]["rows"]
     assert rows and all(None not in row and "basic" not in row for row in rows)
     assert "units" not in imported.document["overview"]["organization"]
+
+
+def test_a_row_with_fewer_cells_than_the_header_is_reported_not_a_crash():
+    """A row that lost a cell (another region's PDF merging or dropping one) raised IndexError in a
+    classified table and in the 单位构成 table: it is IMPORT-05, not read (which cell is missing
+    cannot be told, so no figure of it is placed by position), and the other rows are imported."""
+    import copy
+
+    from budgetlint.importer.document import import_layout
+
+    def change(layout):
+        changed = []
+        for table in layout.tables:
+            if table.title == "支出决算表" or [p[-1] for p in table.columns if p] == [
+                "序号",
+                "单位名称",
+                "备注",
+            ]:
+                table.rows[1].cells.pop()
+                changed.append(table.rows[1].text)
+        return len(changed) == 2 and changed
+
+    layout, changed = _perturbed(change)
+    imported = import_layout(layout, PDF.name)
+    reported = [
+        f for f in imported.findings if f.rule == "IMPORT-05" and "cells under a header of" in f.message
+    ]
+    assert sorted(f.text for f in reported) == sorted(changed)
+    whole = import_layout(copy.deepcopy(_layout()), PDF.name).document
+    rows = imported.document["tables"]["final_expenditure"]["rows"]
+    assert len(rows) == len(whole["tables"]["final_expenditure"]["rows"]) - 1
+    units = imported.document["overview"]["organization"]["units"]
+    assert len(units) == len(whole["overview"]["organization"]["units"]) - 1

@@ -101,6 +101,16 @@ class _Cells:
         return self.trace.amount(pointer, cell, self.row.page, self.row.line, self.row.text)
 
 
+def _short(row: Row, width: int, trace: Trace, what: str) -> bool:
+    """True (and IMPORT-05) when the row prints fewer cells than its table's header has columns: a
+    cell is missing and which one cannot be told, so no cell of it is read by its position."""
+    if len(row.cells) >= width:
+        return False
+    message = f"{what}: a row of {len(row.cells)} cells under a header of {width} columns: not read"
+    trace.report("IMPORT-05", row.page, row.line, row.text, message)
+    return True
+
+
 def _note(layout: Layout, table: Table) -> str | None:
     for page in layout.pages:
         if page.number in table.pages:
@@ -168,6 +178,8 @@ def _classified(table: Table, kind: str, trace: Trace, layout: Layout) -> dict |
     out["total"], out["rows"] = None, []
     base = f"/tables/{kind}"
     for row in table.rows:
+        if _short(row, len(table.columns), trace, out["title"]):
+            continue
         for i, label in unknown:  # its figures are reported, never placed under a guessed column
             if i < len(row.cells) and row.cells[i].strip():
                 what = f"a column not recognised ({label})" if label else "a column without a header"
@@ -884,6 +896,7 @@ def _overview(layout: Layout, trace: Trace, units: Table | None) -> dict | None:
                     "note": _name(r.cells[2]) or None,
                 }
                 for r in units.rows
+                if not _short(r, 3, trace, "部门决算单位构成")
             ]
     return out
 
