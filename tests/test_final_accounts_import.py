@@ -178,3 +178,28 @@ def test_a_row_with_fewer_cells_than_the_header_is_reported_not_a_crash():
     assert len(rows) == len(whole["tables"]["final_expenditure"]["rows"]) - 1
     units = imported.document["overview"]["organization"]["units"]
     assert len(units) == len(whole["overview"]["organization"]["units"]) - 1
+
+
+def test_a_fiscal_summary_with_fewer_columns_than_the_template_is_reported_not_a_crash():
+    """A 财政拨款收入支出决算总表 printing fewer than its 7 columns (a region without the 国有资本经营
+    预算 column) raised ValueError (zip strict): its cells are read by position, so it is IMPORT-03,
+    not imported, and the other tables are."""
+    from budgetlint.importer.document import import_layout
+
+    def change(layout):
+        for table in layout.tables:
+            if table.title == "财政拨款收入支出决算总表" and len(table.columns) == 7:
+                table.columns.pop()
+                for header in table.header:
+                    header[6:] = []
+                for row in table.rows:
+                    row.cells[6:] = []
+                return [table.title]
+        return []
+
+    layout, changed = _perturbed(change)
+    imported = import_layout(layout, PDF.name)
+    reported = [f for f in imported.findings if f.rule == "IMPORT-03" and "not the template's 7" in f.message]
+    assert [f.text for f in reported] == changed
+    assert "final_fiscal_summary" not in imported.document["tables"]
+    assert "final_summary" in imported.document["tables"]

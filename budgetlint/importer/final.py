@@ -281,8 +281,19 @@ def _summary(table: Table, trace: Trace, layout: Layout) -> dict:
     return out
 
 
-def _fiscal_summary(table: Table, trace: Trace, layout: Layout) -> dict:
-    """财政拨款收入支出决算总表: income [项目, 决算数]; expenditure [项目, 合计, 三本预算]."""
+def _fiscal_summary(table: Table, trace: Trace, layout: Layout) -> dict | None:
+    """财政拨款收入支出决算总表: income [项目, 决算数]; expenditure [项目, 合计, 三本预算]. None (an
+    import finding) when the header has fewer than those 7 columns: the cells are read by position."""
+    if len(table.columns) < 7:
+        trace.report(
+            "IMPORT-03",
+            table.pages[0],
+            table.title_line,
+            table.title,
+            f"its header has {len(table.columns)} columns, not the template's 7 (收入: 项目, 决算数; "
+            "支出: 项目, 合计 and the three budgets), so its cells cannot be placed: not imported",
+        )
+        return None
     out = _head(table, layout, "final_fiscal_summary")
     out["sides"] = {
         "income": {"label": "收入", "item_label": "项目", "amount_label": "决算数"},
@@ -961,7 +972,9 @@ def import_final(layout: Layout, name: str | None = None):
         elif kind == "final_summary":
             built[kind] = _summary(table, trace, layout)
         elif kind == "final_fiscal_summary":
-            built[kind] = _fiscal_summary(table, trace, layout)
+            fiscal = _fiscal_summary(table, trace, layout)
+            if fiscal is not None:
+                built[kind] = fiscal
         elif kind == "final_basic_expenditure":
             built[kind] = _basic(table, trace, layout)
         elif kind == "final_three_public":
