@@ -235,7 +235,7 @@ def _sides(table: Table) -> tuple[list[int], list[int]]:
 
 
 def _side_caption(table: Table, side: list[int], amounts: list[int]) -> dict:
-    label_path = table.columns[side[0]]
+    label_path = table.columns[side[0]] or [""]  # a label column printed without a header: ""
     item = {"label": label_path[0], "item_label": label_path[-1]}
     if len(amounts) == 1:
         path = table.columns[amounts[0]]
