@@ -386,7 +386,12 @@ def campaign_documents(rng, count: int, work: Path) -> Tally:
 
 
 def _batch_complete(outcome: Outcome, report: Path, docs: list[Path]) -> bool:
-    """Every document is in the report or named on standard error, and the report is JSON."""
+    """Every document that declares itself is in the report or named on standard error, and the
+    report is JSON. A file found in a folder whose text does not even mention `format:
+    budgetlint/…` is not budgetlint's to judge (issue 16) and is skipped without a word (said
+    only under --verbose): a truncated or garbled document can lose its declaration that way."""
+    from budgetlint.batch import _MENTIONS_FORMAT
+
     if outcome.code not in (0, 1, 2):
         return False
     try:
@@ -395,7 +400,8 @@ def _batch_complete(outcome: Outcome, report: Path, docs: list[Path]) -> bool:
         return False
     shown = {name.rsplit("/", 1)[-1] for name in files}
     shown |= {line.split(":", 1)[0].rsplit("/", 1)[-1] for line in outcome.err.splitlines()}
-    return all(doc.name in shown for doc in docs)
+    declared = [doc for doc in docs if _MENTIONS_FORMAT.search(doc.read_bytes())]
+    return all(doc.name in shown for doc in declared)
 
 
 # --- rule files ---------------------------------------------------------------------------------
