@@ -222,11 +222,15 @@ class Module:
         return name
 
     def pattern(self, text: str) -> str:
-        """A `matches()` pattern's code: compiled when a rule first uses it, not when the module
-        loads (a run that never reaches a `matches()` compiles none of the rulebook's patterns)."""
-        from budgetlint.dsl.regex import plan
+        """A `matches()` pattern's code: planned now (regex.plan: ValueError with the author's
+        message if it cannot be used), built when a rule first uses it, not when the module loads
+        (a run that never reaches a `matches()` builds none of the rulebook's patterns)."""
+        key = ("pattern", text)
+        if key not in self._constants:  # planned once however many rules use it
+            from budgetlint.dsl.regex import plan
 
-        name = self._named(("pattern", text), f"[None, {text!r}, {plan(text)!r}]")
+            self._named(key, f"[None, {text!r}, {plan(text)!r}]")
+        name = self._constants[key]
         return f"({name}[0] or pattern_of({name}))"
 
     def builtin(self, name: str) -> str:

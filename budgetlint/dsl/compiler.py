@@ -14,7 +14,7 @@ from functools import partial
 from budgetlint.dsl import ast
 from budgetlint.dsl.codegen import INLINE, Function, Module, load
 from budgetlint.dsl.compile_operators import OperatorCompiler
-from budgetlint.dsl.functions import BUILTINS, compile_pattern
+from budgetlint.dsl.functions import BUILTINS
 from budgetlint.dsl.schema_types import PathError, SchemaIndex, SType
 from budgetlint.dsl.scope import (
     SETTINGS,
@@ -505,12 +505,12 @@ class ExprCompiler(OperatorCompiler):
                 self.error(node.span, f"{node.func}() needs its pattern as a string literal")
                 return Compiled(NULL)
             try:
-                compile_pattern(pattern_node.value)
+                pattern = self.module.pattern(pattern_node.value)  # checked as it is planned
             except ValueError as err:
                 self.error(pattern_node.span, str(err))
                 return Compiled(NULL)
             subject = self.expr(node.args[0], scope).code
-            code = f"{impl}({subject}, {self.module.pattern(pattern_node.value)})"
+            code = f"{impl}({subject}, {pattern})"
             return Compiled(self.pure(code, [subject]), logical=builtin.logical)
         # a builtin is a pure function of its arguments (and of the document, per_document ones)
         args = [self.expr(a, scope).code for a in node.args]
